@@ -1,0 +1,311 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using InteractiveSpark.SparkConnect;
+
+namespace InteractiveSpark.Sessions.Local;
+
+/// <summary>Options for <see cref="LocalSparkServer"/>.</summary>
+public sealed record LocalSparkServerOptions
+{
+    /// <summary>The Spark home; null resolves it with <see cref="SparkHome.Resolve"/>.</summary>
+    public string? SparkHome { get; init; }
+
+    /// <summary>The Spark master, <c>local[2]</c> unless set.</summary>
+    public string Master { get; init; } = "local[2]";
+
+    /// <summary>The gRPC port; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The Spark UI port; 0 picks a free one, null turns the UI off.</summary>
+    public int? UiPort { get; init; } = 0;
+
+    /// <summary>The driver's JVM heap, e.g. <c>2g</c>.</summary>
+    public string DriverMemory { get; init; } = "2g";
+
+    /// <summary>Extra Spark settings (<c>--conf k=v</c>).</summary>
+    public IReadOnlyDictionary<string, string> Conf { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long to wait for the server to say it is ready.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Whether the server requires a token (a fresh random one, passed through the environment, never the command line).</summary>
+    public bool RequireToken { get; init; } = true;
+
+    /// <summary>Where the server's log goes; null keeps only the last lines in memory.</summary>
+    public string? LogFile { get; init; }
+}
+
+/// <summary>
+/// A Spark Connect server running as a local process (client mode, the driver on this machine), bound to loopback,
+/// guarded by a per-server token. Disposing it stops the process.
+/// </summary>
+public sealed class LocalSparkServer : IAsyncDisposable
+{
+    private const string ReadyLine = "Spark Connect server started at";
+    private readonly Process _process;
+    private readonly LogTail _log;
+
+    private LocalSparkServer(Process process, LogTail log, SparkConnectionString connectionString, int? uiPort)
+    {
+        _process = process;
+        _log = log;
+        ConnectionString = connectionString;
+        UiPort = uiPort;
+    }
+
+    /// <summary>How to reach the server, with its token (its <c>ToString</c> hides the token).</summary>
+    public SparkConnectionString ConnectionString { get; }
+
+    /// <summary>The Spark UI's port on localhost, or null when the UI is off.</summary>
+    public int? UiPort { get; }
+
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the server logged.</summary>
+    public IReadOnlyList<string> RecentLog => _log.Lines;
+
+    /// <summary>Starts a server and waits until it accepts connections; throws with its last log lines when it does not.</summary>
+    public static async Task<LocalSparkServer> StartAsync(LocalSparkServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LocalSparkServerOptions();
+        var home = SparkHome.Resolve(options.SparkHome);
+        var port = options.Port == 0 ? FreePort() : options.Port;
+        int? uiPort = options.UiPort is null ? null : options.UiPort == 0 ? FreePort() : options.UiPort;
+        var token = options.RequireToken ? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant() : null;
+
+        var psi = new ProcessStartInfo(JavaExecutable())
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add($"-Xmx{options.DriverMemory}");
+        foreach (var flag in JavaFlags)
+        {
+            psi.ArgumentList.Add(flag);
+        }
+
+        var confDir = Path.Combine(home, "conf");
+        if (File.Exists(Path.Combine(confDir, "log4j2.properties")))
+        {
+            psi.ArgumentList.Add($"-Dlog4j.configurationFile={Path.Combine(confDir, "log4j2.properties")}");
+        }
+
+        psi.ArgumentList.Add("-cp");
+        psi.ArgumentList.Add(Path.Combine(home, "jars", "*"));
+        psi.ArgumentList.Add("org.apache.spark.deploy.SparkSubmit");
+        psi.ArgumentList.Add("--class");
+        psi.ArgumentList.Add("org.apache.spark.sql.connect.service.SparkConnectServer");
+        psi.ArgumentList.Add("--master");
+        psi.ArgumentList.Add(options.Master);
+        var conf = new Dictionary<string, string>(options.Conf)
+        {
+            ["spark.connect.grpc.binding.address"] = "127.0.0.1",
+            ["spark.connect.grpc.binding.port"] = port.ToString(CultureInfo.InvariantCulture),
+        };
+        if (uiPort is null)
+        {
+            conf["spark.ui.enabled"] = "false";
+        }
+        else
+        {
+            conf["spark.ui.port"] = uiPort.Value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (key, value) in conf)
+        {
+            psi.ArgumentList.Add("--conf");
+            psi.ArgumentList.Add($"{key}={value}");
+        }
+
+        psi.ArgumentList.Add("spark-internal");
+        psi.Environment["SPARK_HOME"] = home;
+        psi.Environment["SPARK_SCALA_VERSION"] = "2.13";
+        psi.Environment["SPARK_LOCAL_IP"] = "127.0.0.1";
+        // The token goes through the environment: Spark then keeps it out of its conf (the Config RPC would return it).
+        psi.Environment.Remove("SPARK_CONNECT_AUTHENTICATE_TOKEN");
+        if (token is not null)
+        {
+            psi.Environment["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = token;
+        }
+
+        var log = new LogTail(200, options.LogFile);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        void OnLine(object? _, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            log.Add(e.Data);
+            if (e.Data.Contains(ReadyLine, StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        }
+
+        process.ErrorDataReceived += OnLine;
+        process.OutputDataReceived += OnLine;
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("exited"));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {psi.FileName}.");
+        }
+
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var server = new LocalSparkServer(
+            process,
+            log,
+            new SparkConnectionString { Host = "localhost", Port = port, Token = token },
+            uiPort);
+        try
+        {
+            await ready.Task.WaitAsync(options.StartupTimeout, cancellationToken).ConfigureAwait(false);
+            return server;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            var exited = process.HasExited ? $"exited with code {process.ExitCode}" : $"did not become ready within {options.StartupTimeout.TotalSeconds:0} s";
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException(
+                $"The local Spark Connect server (Spark home {home}, port {port}) {exited}. Its last log lines:{Environment.NewLine}"
+                + string.Join(Environment.NewLine, log.Lines.TakeLast(20)));
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the server: SIGTERM, then a kill after 15 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                if (OperatingSystem.IsWindows() || SendSigterm(_process.Id) != 0)
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The process never started or is already gone: nothing to stop.
+        }
+        finally
+        {
+            _process.Dispose();
+            _log.Dispose();
+        }
+    }
+
+    // Spark's own launcher adds these on Java 17+ (see the engines' lib.sh and Spark's JavaModuleOptions).
+    private static readonly string[] JavaFlags =
+    [
+        "-XX:+IgnoreUnrecognizedVMOptions", "--add-modules=jdk.incubator.vector",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+        "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+        "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+        "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true",
+    ];
+
+    private static string JavaExecutable()
+    {
+        var javaHome = Environment.GetEnvironmentVariable("JAVA_HOME");
+        var name = OperatingSystem.IsWindows() ? "java.exe" : "java";
+        if (!string.IsNullOrEmpty(javaHome) && File.Exists(Path.Combine(javaHome, "bin", name)))
+        {
+            return Path.Combine(javaHome, "bin", name);
+        }
+
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+        return onPath ?? throw new InvalidOperationException("No java found: install a JDK or JRE 17 or newer, or set JAVA_HOME.");
+    }
+
+    /// <summary>A port that is free on loopback right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // .NET's Process.Kill sends SIGKILL; SIGTERM lets Spark run its shutdown hooks (and delete its temp folders).
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private static int SendSigterm(int pid) => SendSignal(pid, 15);
+
+    /// <summary>The last lines of the server's log, optionally also written to a file.</summary>
+    private sealed class LogTail(int capacity, string? file) : IDisposable
+    {
+        private readonly Queue<string> _lines = new();
+        private readonly StreamWriter? _writer = file is null ? null : new StreamWriter(file, append: true) { AutoFlush = true };
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return _lines.ToArray();
+                }
+            }
+        }
+
+        public void Add(string line)
+        {
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                while (_lines.Count > capacity)
+                {
+                    _lines.Dequeue();
+                }
+
+                _writer?.WriteLine(line);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_lines)
+            {
+                _writer?.Dispose();
+            }
+        }
+    }
+}

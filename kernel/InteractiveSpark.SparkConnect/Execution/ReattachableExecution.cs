@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Spark.Connect;
+
+namespace InteractiveSpark.SparkConnect;
+
+/// <summary>
+/// One query run with reattachable execution. The server keeps the responses it has sent until the client
+/// releases them, so when the stream breaks (a transport failure, or the server ending a long stream on purpose)
+/// the client resumes with ReattachExecute after the last response it received: the query keeps running on the
+/// server and is never started twice.
+/// </summary>
+/// <remarks>
+/// Single consumer: the enumerator is not thread-safe, like any IAsyncEnumerator. Releases are fire-and-forget and
+/// chained so they reach the server in order.
+/// </remarks>
+internal sealed class ReattachableExecution
+{
+    /// <summary>An empty stream that ends quicker than this counts as a failed attempt, so a misbehaving server cannot make us spin.</summary>
+    private static readonly TimeSpan QuickEnd = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A stream that broke after living this long made progress (the query ran on), so the retry count starts over:
+    /// a long silent query on a connection that a proxy or the server closes every few minutes must not fail.
+    /// </summary>
+    private static readonly TimeSpan StableStream = TimeSpan.FromSeconds(10);
+
+    private readonly SparkConnectClient client;
+    private readonly ExecutePlanRequest request;
+    private readonly IProgress<ExecutionProgress>? progress;
+    private AsyncServerStreamingCall<ExecutePlanResponse>? call;
+    private string? lastResponseId;
+    private bool receivedAny;
+    private bool resultComplete;
+    private bool stoppedOnServer;
+    private bool resent;
+    private int unreleased;
+    private Task releaseTail = Task.CompletedTask;
+
+    /// <summary>Time since the current stream (ExecutePlan or ReattachExecute) started.</summary>
+    private readonly Stopwatch streamAge = new();
+
+    /// <summary>Responses received on the current stream.</summary>
+    private int responsesOnStream;
+
+    internal ReattachableExecution(SparkConnectClient client, ExecutePlanRequest request, IProgress<ExecutionProgress>? progress)
+    {
+        this.client = client;
+        this.request = request;
+        this.progress = progress;
+    }
+
+    internal string OperationId => request.OperationId;
+
+    /// <summary>The responses, in order, each exactly once, ending with ResultComplete.</summary>
+    internal async IAsyncEnumerable<ExecutePlanResponse> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var finished = false;
+        try
+        {
+            call = client.StartExecute(request, cancellationToken);
+            OnStreamStarted();
+            while (await NextAsync(cancellationToken).ConfigureAwait(false) is { } response)
+            {
+                yield return response;
+            }
+
+            finished = true;
+        }
+        finally
+        {
+            call?.Dispose();
+            call = null;
+            if (!finished && !resultComplete)
+            {
+                // The caller stopped early, or an error or a cancellation ended the loop: the query's results are no
+                // longer wanted, so stop it rather than let it run (and hold memory) until the server times it out.
+                await StopOnServerAsync().ConfigureAwait(false);
+            }
+
+            if (progress is ExecutionProgressStream stream)
+            {
+                stream.Complete();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next response, reattaching as often as needed; null after ResultComplete was returned.
+    /// </summary>
+    private async Task<ExecutePlanResponse?> NextAsync(CancellationToken cancellationToken)
+    {
+        if (resultComplete)
+        {
+            return null;
+        }
+
+        // Both counts are of failures since the last response: receiving one proves the operation moves on.
+        var failures = 0;
+        var quickEmptyEnds = 0;
+        TimeSpan? wait = null;
+        while (true)
+        {
+            try
+            {
+                if (wait is { } delay)
+                {
+                    wait = null;
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (call is null)
+                {
+                    call = client.StartReattach(OperationId, lastResponseId, cancellationToken);
+                    OnStreamStarted();
+                }
+
+                if (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                {
+                    responsesOnStream++;
+                    return Accept(call.ResponseStream.Current);
+                }
+
+                // The stream ended without ResultComplete: the server ends long streams on purpose (by time or
+                // size) and expects the client to reattach for the rest.
+                call.Dispose();
+                call = null;
+                if (responsesOnStream == 0 && streamAge.Elapsed < QuickEnd)
+                {
+                    if (++quickEmptyEnds > client.Options.MaxRetries)
+                    {
+                        throw new SparkException(
+                            $"Spark Connect ended the result stream of operation {OperationId} {quickEmptyEnds} times in a row "
+                            + "without sending anything or saying the result was complete.");
+                    }
+
+                    wait = client.Backoff(quickEmptyEnds - 1);
+                }
+                else
+                {
+                    quickEmptyEnds = 0;
+                }
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested
+                                      && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            {
+                await StopOnServerAsync().ConfigureAwait(false);
+                throw new OperationCanceledException(
+                    $"The query (operation {OperationId}) was cancelled and interrupted on the server.", e, cancellationToken);
+            }
+            catch (Exception e) when (IsBrokenStream(e) && !client.IsDisposed)
+            {
+                call?.Dispose();
+                call = null;
+                if (streamAge.Elapsed >= StableStream)
+                {
+                    failures = 0;
+                }
+
+                if (++failures > client.Options.MaxRetries)
+                {
+                    throw await ToSparkExceptionAsync(e, $"the result stream broke {failures} times in a row", cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                wait = client.Backoff(failures - 1);
+            }
+            catch (RpcException e) when (!receivedAny && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_NOT_FOUND")
+            {
+                // A reattach before any response found no such operation: the first ExecutePlan never reached the
+                // server, so sending it again cannot run the query twice (the server also refuses a reused operation id).
+                call?.Dispose();
+                call = null;
+                if (++failures > client.Options.MaxRetries)
+                {
+                    throw await client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+                }
+
+                resent = true;
+                call = client.StartExecute(request, cancellationToken);
+                OnStreamStarted();
+            }
+            catch (RpcException e) when (resent && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_ALREADY_EXISTS")
+            {
+                // A re-sent ExecutePlan raced with the original, which did arrive after all: attach to it instead.
+                call?.Dispose();
+                call = null;
+                if (++failures > client.Options.MaxRetries)
+                {
+                    throw await client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (RpcException e)
+            {
+                // The server's verdict on the query (or on the session): not retried.
+                resultComplete = true; // nothing more will come; the server already ended the operation
+                Release(untilResponseId: null);
+                throw await client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnStreamStarted()
+    {
+        streamAge.Restart();
+        responsesOnStream = 0;
+    }
+
+    /// <summary>Bookkeeping for a received response: session check, resume point, releases and progress.</summary>
+    private ExecutePlanResponse Accept(ExecutePlanResponse response)
+    {
+        client.ObserveServerSession(response.ServerSideSessionId);
+        receivedAny = true;
+        if (response.ResponseId.Length > 0)
+        {
+            lastResponseId = response.ResponseId;
+            unreleased++;
+        }
+
+        if (response.ResponseTypeCase == ExecutePlanResponse.ResponseTypeOneofCase.ResultComplete)
+        {
+            resultComplete = true;
+            call?.Dispose();
+            call = null;
+            Release(untilResponseId: null);
+        }
+        else if (unreleased >= client.Options.ReleaseEveryResponses && lastResponseId is not null)
+        {
+            // Everything up to the last received response can go: a reattach resumes after it.
+            Release(lastResponseId);
+        }
+
+        if (response.ExecutionProgress is { } report && progress is not null)
+        {
+            try
+            {
+                progress.Report(ExecutionProgress.FromProto(report));
+            }
+            catch (Exception)
+            {
+                // A faulty progress display must not fail a query that may have run for an hour.
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>Queues a ReleaseExecute after the previous one; errors are swallowed (the server frees abandoned operations itself).</summary>
+    private void Release(string? untilResponseId)
+    {
+        unreleased = 0;
+        releaseTail = ReleaseAfterAsync(releaseTail, untilResponseId);
+    }
+
+    private async Task ReleaseAfterAsync(Task previous, string? untilResponseId)
+    {
+        await previous.ConfigureAwait(false);
+        try
+        {
+            using var cts = new CancellationTokenSource(client.Options.CloseTimeout * 2);
+            await client.ReleaseExecuteAsync(OperationId, untilResponseId, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SparkException or OperationCanceledException or ObjectDisposedException or RpcException)
+        {
+            // Only the status, never the request (it carries the session): nothing sensitive reaches the debug log.
+            Debug.WriteLine($"InteractiveSpark: ReleaseExecute for operation {OperationId} failed: {e.GetType().Name}");
+        }
+    }
+
+    /// <summary>
+    /// Interrupts the operation on the server (awaited, bounded by the close timeout, so that a cancelled query is
+    /// stopped when the cancellation surfaces) and then releases it. Idempotent; never throws.
+    /// </summary>
+    private async Task StopOnServerAsync()
+    {
+        if (stoppedOnServer || client.IsDisposed)
+        {
+            return;
+        }
+
+        stoppedOnServer = true;
+        resultComplete = true;
+        try
+        {
+            using var cts = new CancellationTokenSource(client.Options.CloseTimeout);
+            await client.InterruptAsync(InterruptRequest.Types.InterruptType.OperationId, OperationId, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SparkException or OperationCanceledException or ObjectDisposedException or RpcException)
+        {
+            Debug.WriteLine($"InteractiveSpark: Interrupt of operation {OperationId} failed: {e.GetType().Name}");
+        }
+
+        Release(untilResponseId: null);
+    }
+
+    /// <summary>A transport failure of the stream (as opposed to an error the server sent on purpose).</summary>
+    private static bool IsBrokenStream(Exception e) => e switch
+    {
+        RpcException rpc => SparkErrors.IsTransportFailure(rpc)
+                            // Our own reattach took over the server's cursor for this operation: try again.
+                            || SparkErrors.GetErrorClass(rpc) == "INVALID_CURSOR.DISCONNECTED",
+        IOException or HttpRequestException => true,
+        _ => false,
+    };
+
+    private async Task<SparkException> ToSparkExceptionAsync(Exception e, string context, CancellationToken cancellationToken)
+    {
+        if (e is RpcException rpc)
+        {
+            var translated = await client.TranslateAsync(rpc, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+            return new SparkException($"{translated.Message} ({context})", translated);
+        }
+
+        return new SparkException(
+            $"Lost the connection to Spark Connect at {client.Connection.Host}:{client.Connection.Port} during ExecutePlan "
+            + $"({context}): {e.Message}", e);
+    }
+}

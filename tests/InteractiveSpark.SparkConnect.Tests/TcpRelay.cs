@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace InteractiveSpark.SparkConnect.Tests;
+
+/// <summary>
+/// A TCP relay on loopback that forwards every connection to a server and can cut all of them on demand, to
+/// break a gRPC stream in the middle the way a flaky network does. With a certificate it also terminates TLS
+/// (HTTP/2 by ALPN) in front of a cleartext server, standing in for a TLS gateway.
+/// </summary>
+internal sealed class TcpRelay : IAsyncDisposable
+{
+    private readonly TcpListener listener;
+    private readonly string upstreamHost;
+    private readonly int upstreamPort;
+    private readonly X509Certificate2? certificate;
+    private readonly CancellationTokenSource stop = new();
+    private readonly ConcurrentDictionary<int, (TcpClient Inbound, TcpClient Outbound)> open = new();
+    private readonly Task acceptLoop;
+    private int nextId;
+    private int accepted;
+    private long bytesToUpstream;
+
+    private TcpRelay(string upstreamHost, int upstreamPort, X509Certificate2? certificate)
+    {
+        this.upstreamHost = upstreamHost;
+        this.upstreamPort = upstreamPort;
+        this.certificate = certificate;
+        listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        acceptLoop = AcceptLoopAsync();
+    }
+
+    /// <summary>The loopback port the relay listens on.</summary>
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    /// <summary>How many client connections the relay has accepted so far.</summary>
+    public int AcceptedConnections => Volatile.Read(ref accepted);
+
+    /// <summary>How many bytes the relay has forwarded to the server (after TLS termination, if any).</summary>
+    public long BytesToUpstream => Interlocked.Read(ref bytesToUpstream);
+
+    /// <summary>Starts a plain TCP relay to host:port.</summary>
+    public static TcpRelay Start(string upstreamHost, int upstreamPort) => new(upstreamHost, upstreamPort, null);
+
+    /// <summary>Starts a relay that speaks TLS (with <paramref name="certificate"/>, ALPN h2) to clients and cleartext to host:port.</summary>
+    public static TcpRelay StartTls(string upstreamHost, int upstreamPort, X509Certificate2 certificate) =>
+        new(upstreamHost, upstreamPort, certificate);
+
+    /// <summary>A self-signed certificate for 127.0.0.1 and localhost, valid for a day.</summary>
+    public static X509Certificate2 CreateSelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=InteractiveSpark test relay", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Round-trip through PFX so that the private key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
+    }
+
+    /// <summary>Closes every open connection abruptly (RST); new connections are still accepted.</summary>
+    public void Cut()
+    {
+        foreach (var (id, pair) in open)
+        {
+            Abort(pair.Inbound);
+            Abort(pair.Outbound);
+            open.TryRemove(id, out _);
+        }
+    }
+
+    private static void Abort(TcpClient client)
+    {
+        try
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+            client.Close();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient inbound;
+            try
+            {
+                inbound = await listener.AcceptTcpClientAsync(stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref accepted);
+            _ = Task.Run(() => RelayAsync(inbound));
+        }
+    }
+
+    private async Task RelayAsync(TcpClient inbound)
+    {
+        var outbound = new TcpClient();
+        var id = Interlocked.Increment(ref nextId);
+        try
+        {
+            await outbound.ConnectAsync(upstreamHost, upstreamPort, stop.Token);
+            open[id] = (inbound, outbound);
+            Stream clientSide = inbound.GetStream();
+            if (certificate is not null)
+            {
+                var tls = new SslStream(clientSide, leaveInnerStreamOpen: false);
+                await tls.AuthenticateAsServerAsync(
+                    new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = certificate,
+                        ApplicationProtocols = [SslApplicationProtocol.Http2],
+                    },
+                    stop.Token);
+                clientSide = tls;
+            }
+
+            var serverSide = outbound.GetStream();
+            var up = PumpAsync(clientSide, serverSide, countUpstream: true);
+            var down = PumpAsync(serverSide, clientSide, countUpstream: false);
+            await Task.WhenAny(up, down);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException
+                                      or System.Security.Authentication.AuthenticationException)
+        {
+            // A cut, a refused handshake or shutdown: close both sides below.
+        }
+        finally
+        {
+            open.TryRemove(id, out _);
+            Abort(inbound);
+            Abort(outbound);
+        }
+    }
+
+    private async Task PumpAsync(Stream from, Stream to, bool countUpstream)
+    {
+        var buffer = new byte[81920];
+        try
+        {
+            while (true)
+            {
+                var n = await from.ReadAsync(buffer, stop.Token);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                await to.WriteAsync(buffer.AsMemory(0, n), stop.Token);
+                if (countUpstream)
+                {
+                    Interlocked.Add(ref bytesToUpstream, n);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The other side closed or the relay was cut.
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        Cut();
+        await acceptLoop;
+        stop.Dispose();
+        certificate?.Dispose();
+    }
+}

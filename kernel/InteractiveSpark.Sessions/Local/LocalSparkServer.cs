@@ -35,6 +35,12 @@ public sealed record LocalSparkServerOptions
     /// <summary>Whether the server requires a token (a fresh random one, passed through the environment, never the command line).</summary>
     public bool RequireToken { get; init; } = true;
 
+    /// <summary>
+    /// The server's working folder: managed tables (<c>spark-warehouse/</c>) and the local metastore land here.
+    /// Null makes a fresh temporary folder, removed when the server stops.
+    /// </summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>Where the server's log goes; null keeps only the last lines in memory.</summary>
     public string? LogFile { get; init; }
 }
@@ -49,9 +55,12 @@ public sealed class LocalSparkServer : IAsyncDisposable
     private readonly Process _process;
     private readonly LogTail _log;
 
-    private LocalSparkServer(Process process, LogTail log, SparkConnectionString connectionString, int? uiPort)
+    private readonly string? _ownedWorkDir;
+
+    private LocalSparkServer(Process process, LogTail log, SparkConnectionString connectionString, int? uiPort, string? ownedWorkDir)
     {
         _process = process;
+        _ownedWorkDir = ownedWorkDir;
         _log = log;
         ConnectionString = connectionString;
         UiPort = uiPort;
@@ -88,6 +97,9 @@ public sealed class LocalSparkServer : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        var ownsWorkDir = options.WorkingDirectory is null;
+        var workDir = options.WorkingDirectory ?? Directory.CreateTempSubdirectory("ispark-local-").FullName;
+        psi.WorkingDirectory = workDir;
         psi.ArgumentList.Add($"-Xmx{options.DriverMemory}");
         foreach (var flag in JavaFlags)
         {
@@ -169,7 +181,8 @@ public sealed class LocalSparkServer : IAsyncDisposable
             process,
             log,
             new SparkConnectionString { Host = "localhost", Port = port, Token = token },
-            uiPort);
+            uiPort,
+            ownsWorkDir ? workDir : null);
         try
         {
             await ready.Task.WaitAsync(options.StartupTimeout, cancellationToken).ConfigureAwait(false);
@@ -222,6 +235,17 @@ public sealed class LocalSparkServer : IAsyncDisposable
         {
             _process.Dispose();
             _log.Dispose();
+            if (_ownedWorkDir is not null)
+            {
+                try
+                {
+                    Directory.Delete(_ownedWorkDir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Best effort: a file still held open stays in the temp folder.
+                }
+            }
         }
     }
 

@@ -131,6 +131,19 @@ public sealed class ArrowDecodingTests(SparkFixture spark)
         row.Get<string>(9).Should().HaveLength(100000).And.StartWith("abab");
     }
 
+    [Theory]
+    [InlineData("zstd")]
+    [InlineData("lz4")]
+    public async Task Compressed_results_decode_like_uncompressed_ones(string codec)
+    {
+        await using var session = await spark.ConnectAsync();
+        await session.Conf.SetAsync("spark.sql.execution.arrow.compression.codec", codec);
+        var rows = await session.Sql("SELECT id, concat('row-', id) AS s FROM range(50000)").CollectAsync();
+        rows.Should().HaveCount(50000);
+        rows.Select(r => (long)r[0]!).Sum().Should().Be(49999L * 50000 / 2);
+        rows[12345]["s"].Should().Be("row-12345");
+    }
+
     [Fact]
     public async Task Large_Arrow_string_and_binary_types_decode_the_same()
     {

@@ -100,11 +100,14 @@ internal static class ArrowResults
         return (sparkSchema ?? schema ?? new StructType(), rows);
     }
 
-    /// <summary>Reads the record batches of one Arrow IPC stream in place.</summary>
+    // Spark compresses result batches when spark.sql.execution.arrow.compression.codec is lz4 or zstd.
+    private static readonly Apache.Arrow.Compression.CompressionCodecFactory Codecs = new();
+
+    /// <summary>Reads the record batches of one Arrow IPC stream in place (uncompressed) or decompressed (lz4, zstd).</summary>
     internal static List<RecordBatch> ReadIpcStream(ReadOnlyMemory<byte> data)
     {
         var batches = new List<RecordBatch>(1);
-        using var reader = new ArrowStreamReader(data);
+        using var reader = new ArrowStreamReader(data, Codecs);
         while (reader.ReadNextRecordBatch() is { } batch) batches.Add(batch);
         return batches;
     }

@@ -1,0 +1,112 @@
+using System.Text;
+using Microsoft.DotNet.Interactive.Commands;
+
+namespace InteractiveSpark.Interactive;
+
+/// <summary>
+/// Reads every value of a repeatable parameter (such as <c>--conf</c>) from the directive's own line.
+/// </summary>
+/// <remarks>
+/// .NET Interactive 1.0.0-beta.26120.1 binds a directive parameter to its command only when it occurs once: with
+/// <see cref="Microsoft.DotNet.Interactive.Directives.KernelDirectiveParameter.MaxOccurrences"/> above 1 the parser
+/// accepts the repeats but hands the command none of them (DirectiveNode.BindParameters matches a single node only).
+/// So the values are read here from the cell that held the directive.
+/// </remarks>
+internal static class RepeatedParameter
+{
+    /// <summary>
+    /// The values of <paramref name="parameter"/> on the line of <paramref name="directive"/> (e.g. <c>#!spark-connect</c>
+    /// or <c>#!connect spark</c>) whose <paramref name="nameParameter"/> is <paramref name="name"/>, in the cell the command
+    /// came from; null when that cell cannot be found (the command did not come from code).
+    /// </summary>
+    public static IReadOnlyList<string>? Values(KernelCommand command, string directive, string nameParameter, string? name, string parameter)
+    {
+        var code = Cell(command);
+        if (code is null || name is null)
+        {
+            return null;
+        }
+
+        foreach (var line in code.Split('\n'))
+        {
+            var tokens = Tokenize(line.Trim());
+            var words = directive.Split(' ');
+            if (tokens.Count < words.Length || !tokens.Take(words.Length).SequenceEqual(words, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var values = new List<string>();
+            string? lineName = null;
+            for (var i = words.Length; i < tokens.Count - 1; i++)
+            {
+                if (tokens[i] == parameter)
+                {
+                    values.Add(tokens[++i]);
+                }
+                else if (tokens[i] == nameParameter)
+                {
+                    lineName = tokens[++i];
+                }
+            }
+
+            if (lineName == name)
+            {
+                return values;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Cell(KernelCommand command)
+    {
+        for (var c = command; c is not null; c = c.Parent)
+        {
+            if (c is SubmitCode submit)
+            {
+                return submit.Code;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Splits a directive line on whitespace; a double-quoted value keeps its spaces and loses its quotes.</summary>
+    internal static List<string> Tokenize(string line)
+    {
+        var tokens = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        var any = false;
+        foreach (var ch in line)
+        {
+            if (ch == '"')
+            {
+                quoted = !quoted;
+                any = true;
+            }
+            else if (char.IsWhiteSpace(ch) && !quoted)
+            {
+                if (any)
+                {
+                    tokens.Add(current.ToString());
+                    current.Clear();
+                    any = false;
+                }
+            }
+            else
+            {
+                current.Append(ch);
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            tokens.Add(current.ToString());
+        }
+
+        return tokens;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using InteractiveSpark.Sessions.Local;
+using InteractiveSpark.SparkConnect;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace InteractiveSpark.Interactive;
+
+/// <summary>
+/// The one handler behind <c>#!spark-connect</c> and <c>#!connect spark</c>: validates the options, starts the server
+/// when asked (local launcher), connects, declares the C# variable, and reports progress in one line that ends as
+/// "name: Spark version, where, session id, UI".
+/// </summary>
+internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
+{
+    public async Task ConnectAsync(KernelCommand command, SparkConnectValues values, KernelInvocationContext context)
+    {
+        SparkConnectOptions options;
+        try
+        {
+            options = SparkConnectOptions.Parse(values);
+        }
+        catch (SparkMagicException e)
+        {
+            context.Fail(command, message: e.Message);
+            return;
+        }
+
+        var csharp = FindCSharpKernel(context);
+        if (csharp is null)
+        {
+            context.Fail(command, message: "#!spark-connect needs the C# kernel (to declare the session's variable); this notebook has none.");
+            return;
+        }
+
+        if (!sessions.TryReserve(options.Name))
+        {
+            context.Fail(command, message: $"A Spark session named '{options.Name}' is already open in this notebook; choose another --name.");
+            return;
+        }
+
+        var progress = new ProgressLine(context, options.Name);
+        LocalSparkServer? server = null;
+        SparkSession? session = null;
+        try
+        {
+            var cancellation = context.CancellationToken;
+            SparkConnectionString connectionString;
+            string where;
+            string? uiUrl = null;
+            if (options.Launcher == SparkLauncher.Local)
+            {
+                var master = options.Master ?? "local[2]";
+                progress.Phase($"starting a local Spark Connect server (master {master})");
+                server = await LocalSparkServer.StartAsync(
+                    new LocalSparkServerOptions
+                    {
+                        SparkHome = options.SparkHome,
+                        Master = master,
+                        DriverMemory = options.DriverMemory ?? "2g",
+                        Conf = options.Conf,
+                        StartupTimeout = options.StartupTimeout,
+                    },
+                    cancellation).ConfigureAwait(false);
+                connectionString = server.ConnectionString;
+                where = $"local process {server.ProcessId.ToString(CultureInfo.InvariantCulture)} ({master})";
+                uiUrl = server.UiPort is { } ui ? $"http://localhost:{ui.ToString(CultureInfo.InvariantCulture)}" : null;
+            }
+            else
+            {
+                connectionString = options.Url!;
+                where = $"sc://{connectionString.Host}:{connectionString.Port.ToString(CultureInfo.InvariantCulture)}{(connectionString.UseSsl ? " (TLS)" : "")}";
+            }
+
+            progress.Phase($"connecting to sc://{connectionString.Host}:{connectionString.Port.ToString(CultureInfo.InvariantCulture)}");
+            session = await SparkSession.ConnectAsync(
+                connectionString,
+                SparkSessionOptions.Default with { ConnectTimeout = options.StartupTimeout },
+                cancellation).ConfigureAwait(false);
+            var version = await session.VersionAsync(cancellation).ConfigureAwait(false);
+            uiUrl ??= await AdvertisedUiAsync(session, connectionString, cancellation).ConfigureAwait(false);
+
+            await csharp.SetValueAsync(options.Name, session, typeof(SparkSession)).ConfigureAwait(false);
+            sessions.Complete(new NotebookSparkSession(options.Name, options.Launcher, where, version, session, server, uiUrl));
+            progress.Done(
+                $"{options.Name}: Spark {version}, {where}, session {session.SessionId}, "
+                + (uiUrl is null ? "no Spark UI advertised" : $"Spark UI {uiUrl}"));
+        }
+        catch (Exception e)
+        {
+            sessions.Release(options.Name);
+            progress.Failed();
+            await StopQuietlyAsync(session, server).ConfigureAwait(false);
+            context.Fail(command, message: Describe(e, options));
+        }
+    }
+
+    private static string Describe(Exception e, SparkConnectOptions options) => e switch
+    {
+        OperationCanceledException => $"{options.Name}: cancelled; nothing was left running.",
+        SparkException or InvalidOperationException or SparkMagicException or TimeoutException => $"{options.Name}: {e.Message}",
+        _ => $"{options.Name}: {e.GetType().Name}: {e.Message}",
+    };
+
+    /// <summary>The UI of a server the notebook did not start, from its settings: http://host:spark.ui.port, or null.</summary>
+    private static async Task<string?> AdvertisedUiAsync(SparkSession session, SparkConnectionString connection, CancellationToken cancellation)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var enabled = await session.Conf.GetAsync("spark.ui.enabled", "true", timeout.Token).ConfigureAwait(false);
+            var port = await session.Conf.GetAsync("spark.ui.port", "4040", timeout.Token).ConfigureAwait(false);
+            return string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase) && int.TryParse(port, CultureInfo.InvariantCulture, out var p) && p > 0
+                ? $"http://{connection.Host}:{p.ToString(CultureInfo.InvariantCulture)}"
+                : null;
+        }
+        catch (Exception e) when (e is SparkException or OperationCanceledException)
+        {
+            return null; // The line then says no UI is advertised; the session itself works.
+        }
+    }
+
+    private static async Task StopQuietlyAsync(SparkSession? session, LocalSparkServer? server)
+    {
+        try
+        {
+            if (session is not null)
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception)
+        {
+            // The connect already failed; that error is the one to show.
+        }
+        finally
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static CSharpKernel? FindCSharpKernel(KernelInvocationContext context)
+    {
+        var root = (context.HandlingKernel ?? Kernel.Root)?.RootKernel;
+        return root?.FindKernels(k => k is CSharpKernel).OfType<CSharpKernel>().FirstOrDefault();
+    }
+
+    /// <summary>One line in the cell that shows the current phase and the time spent, updated in place.</summary>
+    private sealed class ProgressLine : IDisposable
+    {
+        private readonly string name;
+        private readonly DisplayedValue display;
+        private readonly Stopwatch watch = Stopwatch.StartNew();
+        private readonly Timer timer;
+        private readonly Lock gate = new();
+        private string phase = "starting";
+        private bool finished;
+
+        public ProgressLine(KernelInvocationContext context, string name)
+        {
+            this.name = name;
+            display = KernelInvocationContextExtensions.Display(context, $"{name}: {phase}…", "text/plain");
+            timer = new Timer(_ => Refresh(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        }
+
+        public void Phase(string text)
+        {
+            lock (gate)
+            {
+                phase = text;
+            }
+
+            Refresh();
+        }
+
+        public void Done(string line) => Finish(line);
+
+        public void Failed() => Finish($"{name}: failed after {Elapsed()} (see below)");
+
+        public void Dispose() => timer.Dispose();
+
+        private void Finish(string line)
+        {
+            lock (gate)
+            {
+                finished = true;
+                timer.Dispose();
+                display.Update(line);
+            }
+        }
+
+        private void Refresh()
+        {
+            lock (gate)
+            {
+                if (!finished)
+                {
+                    display.Update($"{name}: {phase}… {Elapsed()}");
+                }
+            }
+        }
+
+        private string Elapsed() => $"{watch.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+    }
+}

@@ -1,0 +1,94 @@
+namespace InteractiveSpark.Interactive.Tests;
+
+public sealed class SparkConnectOptionsTests
+{
+    [Fact]
+    public void A_url_session_keeps_host_port_and_token_and_never_shows_the_token()
+    {
+        var options = SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Url = "sc://localhost:15003/;token=s3cr3t" });
+
+        options.Name.Should().Be("dev");
+        options.Launcher.Should().Be(SparkLauncher.Url);
+        options.Url!.Host.Should().Be("localhost");
+        options.Url.Port.Should().Be(15003);
+        options.Url.Token.Should().Be("s3cr3t");
+        options.Url.ToString().Should().NotContain("s3cr3t");
+        options.StartupTimeout.Should().Be(SparkConnectOptions.DefaultStartupTimeout);
+    }
+
+    [Fact]
+    public void A_local_session_takes_master_memory_timeout_and_every_conf()
+    {
+        var options = SparkConnectOptions.Parse(new SparkConnectValues
+        {
+            Name = "local1", Launcher = "local", Master = "local[1]", DriverMemory = "1g", StartupTimeout = "90",
+            Conf = ["spark.sql.shuffle.partitions=4", "spark.ui.showConsoleProgress = false"],
+        });
+
+        options.Launcher.Should().Be(SparkLauncher.Local);
+        options.Url.Should().BeNull();
+        options.Master.Should().Be("local[1]");
+        options.DriverMemory.Should().Be("1g");
+        options.StartupTimeout.Should().Be(TimeSpan.FromSeconds(90));
+        options.Conf.Should().Equal(new Dictionary<string, string>
+        {
+            ["spark.sql.shuffle.partitions"] = "4",
+            ["spark.ui.showConsoleProgress"] = "false",
+        });
+    }
+
+    [Theory]
+    [InlineData(null, "sc://h", null, "Give the session a name")]
+    [InlineData("2dev", "sc://h", null, "cannot be a session name")]
+    [InlineData("class", "sc://h", null, "cannot be a session name")]
+    [InlineData("my-session", "sc://h", null, "cannot be a session name")]
+    [InlineData("dev", null, null, "Say where Spark runs")]
+    [InlineData("dev", "sc://h", "local", "either --url")]
+    [InlineData("dev", null, "kubernetes", "Unknown launcher 'kubernetes'")]
+    [InlineData("dev", null, "marathon", "not available in this version yet")]
+    [InlineData("dev", "http://h:15002", null, "--url: A Spark Connect URL starts with sc://")]
+    public void Bad_input_gets_one_message_that_says_what_to_do(string? name, string? url, string? launcher, string expected)
+    {
+        var parse = () => SparkConnectOptions.Parse(new SparkConnectValues { Name = name, Url = url, Launcher = launcher });
+
+        parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void A_bad_url_message_does_not_show_the_token()
+    {
+        var parse = () => SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Url = "sc://h:notaport/;token=s3cr3t" });
+
+        parse.Should().Throw<SparkMagicException>().Which.Message.Should().NotContain("s3cr3t").And.StartWith("--url:");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("soon")]
+    [InlineData("4000")]
+    public void The_startup_timeout_is_seconds_between_1_and_3600(string timeout)
+    {
+        var parse = () => SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Launcher = "local", StartupTimeout = timeout });
+
+        parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain("--startup-timeout takes seconds");
+    }
+
+    [Theory]
+    [InlineData("novalue")]
+    [InlineData("=x")]
+    public void Conf_takes_key_equals_value(string conf)
+    {
+        var parse = () => SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Launcher = "local", Conf = [conf] });
+
+        parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain("--conf takes key=value");
+    }
+
+    [Fact]
+    public void Local_only_options_are_refused_with_a_url()
+    {
+        var parse = () => SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Url = "sc://h", Master = "local[4]" });
+
+        parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain("--master applies to a server this notebook starts");
+    }
+}

@@ -110,7 +110,7 @@ try
                 row = new BenchRow { Key = key, Client = key, Mode = "", Kind = RowKind.Ours, Note = $"failed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}" };
             }
 
-            Log($"{prefix}{key}: " + (row.Ok ? string.Create(inv, $"{row.Seconds:0.000} s, {row.RowsPerSecond:N0} rows/s{(row.Checksum is { } c ? $", checksum {c}" : "")}") : row.Note));
+            Log($"{prefix}{key}: " + (row.Ok ? string.Create(inv, $"{row.Seconds:0.000} s, {row.RowsPerSecond:N0} rows/s{(row.Checksum is { } c ? $", checksum {c}" : "")}{(row.PeakRss is { } rss ? $", peak RSS {rss / 1048576.0:0} MB" : "")}{(row.PeakHeap is { } heap ? $", peak heap {heap / 1048576.0:0} MB" : "")}") : row.Note));
             rounds.Add(row);
         }
 

@@ -142,9 +142,15 @@ internal sealed class ConnectSparkDirective : ConnectKernelDirective<ConnectSpar
 
     public override async Task<IEnumerable<Kernel>> ConnectKernelsAsync(ConnectSparkCommand connectCommand, KernelInvocationContext context)
     {
-        // TODO(SQL subkernel): return the `#!N` Spark SQL kernel here once it exists; the session and its C# variable
-        // are made by the shared handler.
-        await handler.ConnectAsync(connectCommand, connectCommand.ToValues(), context).ConfigureAwait(false);
-        return [];
+        // The session and its C# variable are made by the shared handler; the kernel returned here is the `#!N` Spark SQL
+        // kernel, which .NET Interactive adds to the notebook (as it does for its own data kernels).
+        var name = connectCommand.ConnectedKernelName;
+        if (!await handler.ConnectAsync(connectCommand, connectCommand.ToValues(), context, addSqlKernel: false).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        var root = (context.HandlingKernel ?? Kernel.Root)?.RootKernel as CompositeKernel;
+        return root?.FindKernelByName(name) is SparkSqlKernel ? [] : [new SparkSqlKernel(name, handler.Sessions.Registry)];
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 using Microsoft.DotNet.Interactive;
@@ -16,7 +17,11 @@ namespace InteractiveSpark.Interactive;
 /// </summary>
 internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
 {
-    public async Task ConnectAsync(KernelCommand command, SparkConnectValues values, KernelInvocationContext context)
+    /// <summary>The notebook's sessions.</summary>
+    public NotebookSparkSessions Sessions => sessions;
+
+    /// <summary>Connects; when <paramref name="addSqlKernel"/> is true also adds the session's <c>#!N</c> SQL kernel to the root kernel.</summary>
+    public async Task<bool> ConnectAsync(KernelCommand command, SparkConnectValues values, KernelInvocationContext context, bool addSqlKernel = true)
     {
         SparkConnectOptions options;
         try
@@ -26,20 +31,28 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         catch (SparkMagicException e)
         {
             context.Fail(command, message: e.Message);
-            return;
+            return false;
         }
 
         var csharp = FindCSharpKernel(context);
         if (csharp is null)
         {
             context.Fail(command, message: "#!spark-connect needs the C# kernel (to declare the session's variable); this notebook has none.");
-            return;
+            return false;
         }
 
-        if (!sessions.TryReserve(options.Name))
+        var root = (context.HandlingKernel ?? Kernel.Root)?.RootKernel as CompositeKernel;
+        var existing = root?.FindKernelByName(options.Name);
+        if (existing is not null and not SparkSqlKernel)
+        {
+            context.Fail(command, message: $"'{options.Name}' is already the name of the {existing.Name} kernel in this notebook; choose another --name.");
+            return false;
+        }
+
+        if (!sessions.Registry.TryReserve(options.Name))
         {
             context.Fail(command, message: $"A Spark session named '{options.Name}' is already open in this notebook; choose another --name.");
-            return;
+            return false;
         }
 
         var progress = new ProgressLine(context, options.Name);
@@ -84,17 +97,27 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             uiUrl ??= await AdvertisedUiAsync(session, connectionString, cancellation).ConfigureAwait(false);
 
             await csharp.SetValueAsync(options.Name, session, typeof(SparkSession)).ConfigureAwait(false);
-            sessions.Complete(new NotebookSparkSession(options.Name, options.Launcher, where, version, session, server, uiUrl));
+            sessions.Registry.Complete(new OpenSparkSession(
+                options.Name, options.Launcher.ToString().ToLowerInvariant(), where, version, session, server, uiUrl));
+            if (addSqlKernel && root is not null && existing is null)
+            {
+                // The `#!N` Spark SQL kernel. After #!spark-stop and a new connect under the same name, the kernel that
+                // exists already finds the new session by name.
+                root.Add(new SparkSqlKernel(options.Name, sessions.Registry));
+            }
+
             progress.Done(
                 $"{options.Name}: Spark {version}, {where}, session {session.SessionId}, "
                 + (uiUrl is null ? "no Spark UI advertised" : $"Spark UI {uiUrl}"));
+            return true;
         }
         catch (Exception e)
         {
-            sessions.Release(options.Name);
+            sessions.Registry.Release(options.Name);
             progress.Failed();
             await StopQuietlyAsync(session, server).ConfigureAwait(false);
             context.Fail(command, message: Describe(e, options));
+            return false;
         }
     }
 

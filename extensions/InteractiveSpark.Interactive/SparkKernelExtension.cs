@@ -22,7 +22,7 @@ public static class SparkKernelExtension
 
     /// <summary>The one line printed on load.</summary>
     public static string LoadedMessage =>
-        $"InteractiveSpark {Version} loaded: added #!spark-connect --name N (--url sc://host:port | --launcher local), and #!connect spark --kernel-name N.";
+        $"InteractiveSpark {Version} loaded: added #!spark-connect --name N (--url sc://host:port | --launcher local), #!connect spark --kernel-name N, #!spark-sessions, #!spark-stop --name N; a session N adds a Spark SQL kernel #!N; DataFrames and rows display as paged tables (await df.DisplayAsync() shows progress).";
 
     /// <summary>Registers the magics on the notebook's root kernel and prints one line saying what it added.</summary>
     public static Task LoadAsync(Kernel kernel)
@@ -43,7 +43,7 @@ public static class SparkKernelExtension
             foreach (var csharp in root.FindKernels(k => k is CSharpKernel).OfType<CSharpKernel>())
             {
                 csharp.AddAssemblyReferences(
-                    new[] { typeof(SparkSession), typeof(LocalSparkServer), typeof(SparkKernelExtension) }.Select(t => t.Assembly.Location));
+                    new[] { typeof(SparkSession), typeof(LocalSparkServer), typeof(SparkKernelExtension), typeof(Rendering.TablePreview) }.Select(t => t.Assembly.Location));
             }
 
             var sessions = new NotebookSparkSessions();
@@ -54,6 +54,8 @@ public static class SparkKernelExtension
                 SparkConnectDirective.Create(),
                 (command, context) => handler.ConnectAsync(command, command.ToValues(), context));
             root.AddConnectDirective(new ConnectSparkDirective(handler));
+            SparkSessionMagics.Add(root, sessions);
+            SparkFormatters.Register();
         }
 
         KernelInvocationContext.Current?.DisplayAs(LoadedMessage, "text/plain");

@@ -28,7 +28,8 @@ internal sealed class InProcessKernel : IDisposable
 
     public static async Task<InProcessKernel> StartAsync()
     {
-        var csharp = new CSharpKernel();
+        // As dotnet-interactive sets its kernels up: display() and the other helpers, #!share and #!set.
+        var csharp = new CSharpKernel().UseKernelHelpers().UseValueSharing();
         var root = new CompositeKernel { csharp };
         root.DefaultKernelName = csharp.Name;
 

@@ -49,7 +49,8 @@ public sealed class SparkConnectLiveTests(SparkServerFixture spark)
 
         result.Error.Should().BeNull();
         kernel.CSharp.TryGetValue<SparkSession>("ext", out _).Should().BeTrue();
-        result.LastOutput.Should().StartWith("ext: Spark 4.");
+        result.Outputs.Should().Contain(o => o.StartsWith("ext: Spark 4.", StringComparison.Ordinal));
+        result.LastOutput.Should().Be("Kernel added: #!ext", "the Spark SQL kernel #!ext is added");
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public sealed record LocalSparkServerOptions
     /// </summary>
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>The process whose death stops the server; this process unless a test says otherwise.</summary>
+    internal int? OwnerProcessId { get; init; }
+
     /// <summary>Where the server's log goes; null keeps only the last lines in memory.</summary>
     public string? LogFile { get; init; }
 }
@@ -90,7 +93,7 @@ public sealed class LocalSparkServer : IAsyncDisposable
         int? uiPort = options.UiPort is null ? null : options.UiPort == 0 ? FreePort() : options.UiPort;
         var token = options.RequireToken ? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant() : null;
 
-        var psi = new ProcessStartInfo(JavaExecutable())
+        var psi = new ProcessStartInfo(OperatingSystem.IsWindows() ? JavaExecutable() : "/bin/sh")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -100,6 +103,17 @@ public sealed class LocalSparkServer : IAsyncDisposable
         var ownsWorkDir = options.WorkingDirectory is null;
         var workDir = options.WorkingDirectory ?? Directory.CreateTempSubdirectory("ispark-local-").FullName;
         psi.WorkingDirectory = workDir;
+        if (!OperatingSystem.IsWindows())
+        {
+            // A watchdog shell owns the JVM: it forwards SIGTERM, and stops Spark when this process dies without
+            // disposing the server (a notebook kernel killed with SIGKILL), so that no driver outlives its owner.
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(ParentWatchdog);
+            psi.ArgumentList.Add("ispark-local-spark");
+            psi.ArgumentList.Add((options.OwnerProcessId ?? Environment.ProcessId).ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(JavaExecutable());
+        }
+
         psi.ArgumentList.Add($"-Xmx{options.DriverMemory}");
         foreach (var flag in JavaFlags)
         {
@@ -262,6 +276,17 @@ public sealed class LocalSparkServer : IAsyncDisposable
         "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
         "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true",
     ];
+
+    // $1 is the owner's pid, the rest the java command. The JVM runs in the background so the shell can watch both.
+    private const string ParentWatchdog = """
+        owner=$1; shift
+        "$@" </dev/null &
+        child=$!
+        trap 'kill -TERM $child 2>/dev/null; wait $child; exit $?' TERM INT
+        while kill -0 "$owner" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
+        kill -TERM $child 2>/dev/null
+        wait $child
+        """;
 
     private static string JavaExecutable()
     {

@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace InteractiveSpark.Gateway;
+
+/// <summary>
+/// <c>/logs/driver</c> and <c>/logs/executor/{id}</c>: the last lines of a log file (<c>tail</c>, default 200),
+/// only those matching <c>grep</c> (a .NET regular expression) when given, then with <c>follow=true</c> new lines as
+/// they are written, until the client goes away. Plain UTF-8 text.
+/// </summary>
+internal sealed class LogEndpoints(GatewayOptions options)
+{
+    private const int MaxTail = 100_000;
+    private static readonly Regex SafeName = new("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
+
+    public Task DriverAsync(HttpContext context)
+    {
+        if (options.DriverLog is null)
+        {
+            return TextAsync(context, StatusCodes.Status404NotFound, "This gateway has no driver log (start it with --driver-log, or with a Spark command).");
+        }
+
+        return ServeAsync(context, options.DriverLog);
+    }
+
+    public Task ExecutorListAsync(HttpContext context)
+    {
+        if (options.ExecutorLogsDir is not { } root || !Directory.Exists(root))
+        {
+            return TextAsync(context, StatusCodes.Status404NotFound, "This gateway has no executor logs (no Spark standalone work folder configured or present).");
+        }
+
+        var sb = new StringBuilder();
+        foreach (var app in Directory.EnumerateDirectories(root, "app-*").OrderByDescending(Directory.GetLastWriteTimeUtc))
+        {
+            foreach (var executor in Directory.EnumerateDirectories(app).OrderBy(d => d, StringComparer.Ordinal))
+            {
+                sb.Append(Path.GetFileName(app)).Append('/').Append(Path.GetFileName(executor)).Append('\n');
+            }
+        }
+
+        return TextAsync(context, StatusCodes.Status200OK, sb.ToString());
+    }
+
+    public Task ExecutorAsync(HttpContext context, string id)
+    {
+        if (options.ExecutorLogsDir is not { } root || !Directory.Exists(root))
+        {
+            return TextAsync(context, StatusCodes.Status404NotFound, "This gateway has no executor logs (no Spark standalone work folder configured or present).");
+        }
+
+        var stream = context.Request.Query["stream"].ToString() is { Length: > 0 } s ? s : "stderr";
+        var appName = context.Request.Query["app"].ToString();
+        if (!SafeName.IsMatch(id) || stream is not ("stderr" or "stdout") || (appName.Length > 0 && !SafeName.IsMatch(appName)))
+        {
+            return TextAsync(context, StatusCodes.Status400BadRequest, "Executor id and app are names (letters, digits, . _ -); stream is stderr or stdout.");
+        }
+
+        var apps = appName.Length > 0
+            ? [Path.Combine(root, appName)]
+            : Directory.EnumerateDirectories(root, "app-*").OrderByDescending(Directory.GetLastWriteTimeUtc).ToList();
+        var file = apps.Select(app => Path.Combine(app, id, stream)).FirstOrDefault(File.Exists);
+        if (file is null)
+        {
+            return TextAsync(context, StatusCodes.Status404NotFound, $"No {stream} for executor {id} under {root} (GET /logs/executor lists what there is).");
+        }
+
+        return ServeAsync(context, file);
+    }
+
+    private static async Task ServeAsync(HttpContext context, string path)
+    {
+        var query = context.Request.Query;
+        var tail = 200;
+        if (query["tail"].ToString() is { Length: > 0 } tailText
+            && (!int.TryParse(tailText, NumberStyles.None, CultureInfo.InvariantCulture, out tail) || tail > MaxTail))
+        {
+            await TextAsync(context, StatusCodes.Status400BadRequest, $"tail must be a number of lines from 0 to {MaxTail}.").ConfigureAwait(false);
+            return;
+        }
+
+        Regex? grep = null;
+        if (query["grep"].ToString() is { Length: > 0 } pattern)
+        {
+            try
+            {
+                grep = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+            }
+            catch (ArgumentException e)
+            {
+                await TextAsync(context, StatusCodes.Status400BadRequest, "grep is not a valid regular expression: " + e.Message).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var follow = query["follow"].ToString() is "true" or "1" or "yes";
+        if (!File.Exists(path))
+        {
+            if (!follow)
+            {
+                await TextAsync(context, StatusCodes.Status404NotFound, "The log file does not exist yet.").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var ct = context.RequestAborted;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
+        {
+            long position = 0;
+            var ring = new Queue<string>(Math.Min(tail, 4096));
+            if (File.Exists(path))
+            {
+                using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(fs, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+                while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+                {
+                    if (tail > 0 && Matches(grep, line))
+                    {
+                        ring.Enqueue(line);
+                        if (ring.Count > tail)
+                        {
+                            ring.Dequeue();
+                        }
+                    }
+                }
+
+                position = fs.Length;
+            }
+
+            foreach (var line in ring)
+            {
+                await writer.WriteAsync(line.AsMemory(), ct).ConfigureAwait(false);
+                await writer.WriteAsync('\n').ConfigureAwait(false);
+            }
+
+            await writer.FlushAsync(ct).ConfigureAwait(false);
+            if (!follow)
+            {
+                return;
+            }
+
+            try
+            {
+                await FollowAsync(path, position, grep, writer, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client went away: that is how a follow ends.
+            }
+        }
+    }
+
+    private static async Task FollowAsync(string path, long position, Regex? grep, StreamWriter writer, CancellationToken ct)
+    {
+        var partial = new StringBuilder();
+        var buffer = new byte[64 * 1024];
+        var decoder = Encoding.UTF8.GetDecoder();
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        while (!ct.IsCancellationRequested)
+        {
+            if (File.Exists(path))
+            {
+                using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (fs.Length < position)
+                {
+                    position = 0; // truncated or replaced: start over
+                    partial.Clear();
+                }
+
+                fs.Position = position;
+                int read;
+                var wrote = false;
+                while ((read = await fs.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    position += read;
+                    var n = decoder.GetChars(buffer, 0, read, chars, 0);
+                    for (var i = 0; i < n; i++)
+                    {
+                        if (chars[i] == '\n')
+                        {
+                            var line = partial.ToString().TrimEnd('\r');
+                            partial.Clear();
+                            if (Matches(grep, line))
+                            {
+                                await writer.WriteAsync(line.AsMemory(), ct).ConfigureAwait(false);
+                                await writer.WriteAsync('\n').ConfigureAwait(false);
+                                wrote = true;
+                            }
+                        }
+                        else
+                        {
+                            partial.Append(chars[i]);
+                        }
+                    }
+                }
+
+                if (wrote)
+                {
+                    await writer.FlushAsync(ct).ConfigureAwait(false);
+                }
+            }
+
+            await Task.Delay(250, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool Matches(Regex? grep, string line)
+    {
+        if (grep is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return grep.IsMatch(line);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static Task TextAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text.EndsWith('\n') || text.Length == 0 ? text : text + "\n", context.RequestAborted);
+    }
+}

@@ -1,0 +1,1 @@
+return await InteractiveSpark.Gateway.GatewayHost.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spark.Connect;
+
+namespace InteractiveSpark.Gateway;
+
+/// <summary>
+/// The Spark Connect server behind the gateway: started as a child process (with a fresh internal token in its
+/// environment, its output captured as the driver log) or already running on a loopback port. Knows when it is
+/// ready and which Spark version it runs; stops the child with SIGTERM, then a kill.
+/// </summary>
+internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
+{
+    private readonly GatewayOptions _options;
+    private readonly GatewayState _state;
+    private readonly ILogger<SparkUpstream> _logger;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly TextWriter _sparkConsole;
+    private readonly GrpcChannel _channel;
+    private readonly CancellationTokenSource _stopping = new();
+    private Process? _process;
+    private StreamWriter? _driverLog;
+    private Task? _probe;
+    private int _disposed;
+
+    public SparkUpstream(GatewayOptions options, GatewayState state, ILogger<SparkUpstream> logger, IHostApplicationLifetime lifetime, GatewayConsole console)
+    {
+        _options = options;
+        _state = state;
+        _logger = logger;
+        _lifetime = lifetime;
+        _sparkConsole = console.Error;
+        InternalToken = options.SparkCommand is null
+            ? options.UpstreamToken
+            : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        Address = new Uri($"http://127.0.0.1:{options.SparkPort.ToString(CultureInfo.InvariantCulture)}");
+        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { UseProxy = false, EnableMultipleHttp2Connections = true },
+            MaxReceiveMessageSize = 128 * 1024 * 1024,
+            MaxSendMessageSize = 128 * 1024 * 1024,
+        });
+        Client = new SparkConnectService.SparkConnectServiceClient(_channel);
+    }
+
+    /// <summary>The token the gateway sends to Spark Connect (never the session token); null when Spark needs none.</summary>
+    public string? InternalToken { get; }
+
+    /// <summary>Spark Connect's loopback address.</summary>
+    public Uri Address { get; }
+
+    /// <summary>A client of Spark Connect for the requests the gateway makes itself (Config, version).</summary>
+    public SparkConnectService.SparkConnectServiceClient Client { get; }
+
+    /// <summary>The headers that authenticate the gateway to Spark Connect.</summary>
+    public Metadata AuthHeaders() => InternalToken is null ? [] : new Metadata { { "authorization", "Bearer " + InternalToken } };
+
+    /// <summary>The child process id, or null in proxy mode.</summary>
+    public int? ProcessId => _process?.Id;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Spark starts once the gateway's port is bound: a port conflict fails fast, before a JVM is started for nothing.
+        _lifetime.ApplicationStarted.Register(() =>
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_options.SparkCommand is { } command)
+            {
+                StartProcess(command);
+            }
+            else
+            {
+                LogProxyMode(_logger, Address.ToString(), InternalToken is not null);
+            }
+
+            _probe = Task.Run(() => ProbeAsync(_stopping.Token), CancellationToken.None);
+        });
+        return Task.CompletedTask;
+    }
+
+    private void StartProcess(IReadOnlyList<string> command)
+    {
+        var psi = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in command.Skip(1))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        // Nothing of the gateway's configuration is Spark's business; the internal token goes only to Spark.
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("ISPARK_GATEWAY_", StringComparison.Ordinal)).ToList())
+        {
+            psi.Environment.Remove(key);
+        }
+
+        psi.Environment["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = InternalToken;
+        if (_options.DriverLog is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            _driverLog = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        }
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.Exited += OnExited;
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            LogStartFailed(_logger, command[0], e.Message);
+            _state.Fail(1, $"cannot start Spark: {e.Message}");
+            _lifetime.StopApplication();
+            return;
+        }
+
+        _process = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        LogStarted(_logger, command[0], process.Id, _options.SparkPort);
+    }
+
+    private readonly Lock _outputLock = new();
+
+    private void OnLine(object? sender, DataReceivedEventArgs e)
+    {
+        if (e.Data is null)
+        {
+            return;
+        }
+
+        lock (_outputLock)
+        {
+            _driverLog?.WriteLine(e.Data);
+            if (_options.SparkOutputToConsole)
+            {
+                _sparkConsole.WriteLine(e.Data);
+            }
+        }
+    }
+
+    private void OnExited(object? sender, EventArgs e)
+    {
+        _state.SetReady(false, null);
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var code = SafeExitCode();
+        LogExited(_logger, code);
+        _state.Fail(1, $"Spark exited with code {code.ToString(CultureInfo.InvariantCulture)}");
+        _lifetime.StopApplication();
+    }
+
+    private int SafeExitCode()
+    {
+        try
+        {
+            return _process?.ExitCode ?? -1;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
+    private async Task ProbeAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        var sessionId = Guid.NewGuid().ToString();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var request = new AnalyzePlanRequest
+                {
+                    SessionId = sessionId,
+                    UserContext = new UserContext { UserId = "ispark-gateway", UserName = "ispark-gateway" },
+                    ClientType = "ispark-gateway",
+                    SparkVersion = new AnalyzePlanRequest.Types.SparkVersion(),
+                };
+                var response = await Client.AnalyzePlanAsync(request, AuthHeaders(), DateTime.UtcNow.AddSeconds(10), ct).ConfigureAwait(false);
+                _state.SetReady(true, response.SparkVersion?.Version);
+                LogReady(_logger, response.SparkVersion?.Version ?? "?", started.Elapsed.TotalSeconds);
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+            {
+                LogWrongInternalToken(_logger);
+                _state.Fail(1, "Spark Connect refused the gateway's internal token");
+                _lifetime.StopApplication();
+                return;
+            }
+            catch (RpcException) when (!ct.IsCancellationRequested)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (started.Elapsed > _options.SparkStartTimeout)
+            {
+                LogStartTimeout(_logger, _options.SparkStartTimeout.TotalSeconds);
+                _state.Fail(1, "Spark did not become ready in time");
+                _lifetime.StopApplication();
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _state.SetReady(false, _state.SparkVersion);
+        if (_probe is not null)
+        {
+            await _probe.ConfigureAwait(false);
+        }
+
+        var process = _process;
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+
+        LogStopping(_logger, process.Id);
+        if (OperatingSystem.IsWindows() || Kill(process.Id, 15) != 0)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        using var timeout = new CancellationTokenSource(_options.SparkStopTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            LogKilled(_logger, _options.SparkStopTimeout.TotalSeconds);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        LogStopped(_logger, SafeExitCode());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Registered both as a singleton and as a hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+        }
+
+        _process?.Dispose();
+        lock (_outputLock)
+        {
+            _driverLog?.Dispose();
+            _driverLog = null;
+        }
+
+        _channel.Dispose();
+        _stopping.Dispose();
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxying to Spark Connect at {Address} (started elsewhere; internal token: {HasToken})")]
+    private static partial void LogProxyMode(ILogger logger, string address, bool hasToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started Spark ({Command}) as process {Pid}; Spark Connect on loopback port {Port}")]
+    private static partial void LogStarted(ILogger logger, string command, int pid, int port);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot start Spark ({Command}): {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string command, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spark exited on its own with code {ExitCode}; the gateway stops")]
+    private static partial void LogExited(ILogger logger, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Spark {SparkVersion} is ready after {Seconds:0.0} s")]
+    private static partial void LogReady(ILogger logger, string sparkVersion, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spark Connect refused the gateway's internal token: the server runs with another token")]
+    private static partial void LogWrongInternalToken(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spark did not answer within {Seconds} s of starting; the gateway stops")]
+    private static partial void LogStartTimeout(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping Spark (process {Pid}) with SIGTERM")]
+    private static partial void LogStopping(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spark did not stop within {Seconds} s of SIGTERM: killed")]
+    private static partial void LogKilled(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Spark stopped (exit code {ExitCode})")]
+    private static partial void LogStopped(ILogger logger, int exitCode);
+}

@@ -209,13 +209,14 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
                 _lifetime.StopApplication();
                 return;
             }
-            catch (RpcException) when (!ct.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException || (e is RpcException && ct.IsCancellationRequested))
+            {
+                // Stopping: a probe cancelled mid-call surfaces as RpcException(Cancelled), not OperationCanceledException.
+                return;
+            }
+            catch (RpcException)
             {
                 // Not listening yet.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
             }
 
             if (started.Elapsed > _options.SparkStartTimeout)

@@ -12,13 +12,19 @@ internal static class SparkConnectParameters
     public static IEnumerable<KernelDirectiveParameter> Create() =>
     [
         new("--url", "An existing Spark Connect server: sc://host:15002, with /;token=... if it needs one") { TypeHint = "text" },
-        new KernelDirectiveParameter("--launcher", "Starts a server: local (a process on this machine, from --spark-home or SPARK_HOME)")
-            .AddCompletions(() => ["local"]),
+        new KernelDirectiveParameter("--launcher", "Starts a server: local (a process on this machine, from --spark-home or SPARK_HOME) or docker (a driver container behind its TLS gateway)")
+            .AddCompletions(() => ["local", "docker"]),
         new("--spark-home", "The Spark 4.x home a local server runs from (default: SPARK_HOME)"),
         new("--master", "The Spark master of a local server (default local[2])"),
         new("--driver-memory", "The driver's memory of a local server, e.g. 2g"),
         new("--conf", "A Spark setting for a server the notebook starts, key=value; repeatable") { MaxOccurrences = 100 },
         new("--startup-timeout", "Seconds to wait for the server to start and answer (default 120)"),
+        new("--image", "The driver image of a Docker session (default ISPARK_DOCKER_IMAGE, else ispark-driver:test)"),
+        new("--cpus", "CPUs of the driver container, e.g. 2"),
+        new("--memory", "Memory of the driver container, e.g. 4g"),
+        new("--executors", "Executors of a Docker session: worker containers of a Spark standalone cluster (default 0: Spark runs in the driver)"),
+        new("--idle-timeout", "A Docker session stops by itself after this long unused, e.g. 30m (default), 2h, 0 = never"),
+        new("--prefix", "The name prefix of a Docker session's containers, e.g. staging-analytics (default ispark)"),
     ];
 }
 
@@ -52,11 +58,30 @@ public sealed class SparkConnectCommand : KernelDirectiveCommand
     /// <summary><c>--startup-timeout</c>.</summary>
     public string? StartupTimeout { get; set; }
 
+    /// <summary><c>--image</c>.</summary>
+    public string? Image { get; set; }
+
+    /// <summary><c>--cpus</c>.</summary>
+    public string? Cpus { get; set; }
+
+    /// <summary><c>--memory</c>.</summary>
+    public string? Memory { get; set; }
+
+    /// <summary><c>--executors</c>.</summary>
+    public string? Executors { get; set; }
+
+    /// <summary><c>--idle-timeout</c>.</summary>
+    public string? IdleTimeout { get; set; }
+
+    /// <summary><c>--prefix</c>.</summary>
+    public string? Prefix { get; set; }
+
     internal SparkConnectValues ToValues() => new()
     {
         Name = Name, Url = Url, Launcher = Launcher, SparkHome = SparkHome, Master = Master, DriverMemory = DriverMemory,
         Conf = RepeatedParameter.Values(this, SparkConnectDirective.Name, "--name", Name, "--conf") ?? SparkConnectCommandValues.Strings(Conf),
         StartupTimeout = StartupTimeout,
+        Image = Image, Cpus = Cpus, Memory = Memory, Executors = Executors, IdleTimeout = IdleTimeout, Prefix = Prefix,
     };
 }
 
@@ -85,11 +110,30 @@ public sealed class ConnectSparkCommand(string connectedKernelName) : ConnectKer
     /// <summary><c>--startup-timeout</c>.</summary>
     public string? StartupTimeout { get; set; }
 
+    /// <summary><c>--image</c>.</summary>
+    public string? Image { get; set; }
+
+    /// <summary><c>--cpus</c>.</summary>
+    public string? Cpus { get; set; }
+
+    /// <summary><c>--memory</c>.</summary>
+    public string? Memory { get; set; }
+
+    /// <summary><c>--executors</c>.</summary>
+    public string? Executors { get; set; }
+
+    /// <summary><c>--idle-timeout</c>.</summary>
+    public string? IdleTimeout { get; set; }
+
+    /// <summary><c>--prefix</c>.</summary>
+    public string? Prefix { get; set; }
+
     internal SparkConnectValues ToValues() => new()
     {
         Name = ConnectedKernelName, Url = Url, Launcher = Launcher, SparkHome = SparkHome, Master = Master, DriverMemory = DriverMemory,
         Conf = RepeatedParameter.Values(this, "#!connect spark", "--kernel-name", ConnectedKernelName, "--conf") ?? SparkConnectCommandValues.Strings(Conf),
         StartupTimeout = StartupTimeout,
+        Image = Image, Cpus = Cpus, Memory = Memory, Executors = Executors, IdleTimeout = IdleTimeout, Prefix = Prefix,
     };
 }
 
@@ -104,7 +148,7 @@ internal static class SparkConnectCommandValues
     };
 }
 
-/// <summary><c>#!spark-connect --name N (--url sc://... | --launcher local) ...</c>: declared here, handled by <see cref="SparkConnectHandler"/>.</summary>
+/// <summary><c>#!spark-connect --name N (--url sc://... | --launcher local | --launcher docker) ...</c>: declared here, handled by <see cref="SparkConnectHandler"/>.</summary>
 internal static class SparkConnectDirective
 {
     public const string Name = "#!spark-connect";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using InteractiveSpark.Sessions;
+using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 using Microsoft.DotNet.Interactive;
@@ -12,7 +13,7 @@ namespace InteractiveSpark.Interactive;
 
 /// <summary>
 /// The one handler behind <c>#!spark-connect</c> and <c>#!connect spark</c>: validates the options, starts the server
-/// when asked (local launcher), connects, declares the C# variable, and reports progress in one line that ends as
+/// when asked (local process or Docker container), connects, declares the C# variable, and reports progress in one line that ends as
 /// "name: Spark version, where, session id, UI".
 /// </summary>
 internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
@@ -57,6 +58,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
 
         var progress = new ProgressLine(context, options.Name);
         LocalSparkServer? server = null;
+        DockerSparkSession? container = null;
         SparkSession? session = null;
         try
         {
@@ -64,7 +66,30 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             SparkConnectionString connectionString;
             string where;
             string? uiUrl = null;
-            if (options.Launcher == SparkLauncher.Local)
+            var sessionOptions = SparkSessionOptions.Default;
+            if (options.Launcher == SparkLauncher.Docker)
+            {
+                var launcher = new DockerSparkLauncher(new DockerSparkLauncherOptions
+                {
+                    Image = options.Image ?? new DockerSparkLauncherOptions().Image,
+                    Name = options.Name,
+                    NamePrefix = options.Prefix ?? "ispark",
+                    Cpus = options.Cpus,
+                    Memory = options.Memory,
+                    DriverMemory = options.DriverMemory,
+                    Executors = options.Executors,
+                    Conf = options.Conf,
+                    StartupTimeout = options.StartupTimeout,
+                    IdleTimeout = options.IdleTimeout ?? TimeSpan.FromMinutes(30),
+                });
+                container = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
+                connectionString = container.ConnectionString;
+                sessionOptions = container.SessionOptions;
+                var executors = options.Executors == 0 ? "local[*]" : $"{options.Executors.ToString(CultureInfo.InvariantCulture)} executor container(s)";
+                where = $"Docker container {container.DriverContainerName} ({launcher.Options.Image}, {executors}; gateway {container.GatewayUri.Authority}, TLS pinned)";
+                uiUrl = container.UiUri.ToString();
+            }
+            else if (options.Launcher == SparkLauncher.Local)
             {
                 var master = options.Master ?? "local[2]";
                 progress.Phase($"starting a local Spark Connect server (master {master})");
@@ -91,14 +116,14 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             progress.Phase($"connecting to sc://{connectionString.Host}:{connectionString.Port.ToString(CultureInfo.InvariantCulture)}");
             session = await SparkSession.ConnectAsync(
                 connectionString,
-                SparkSessionOptions.Default with { ConnectTimeout = options.StartupTimeout },
+                sessionOptions with { ConnectTimeout = options.StartupTimeout },
                 cancellation).ConfigureAwait(false);
             var version = await session.VersionAsync(cancellation).ConfigureAwait(false);
             uiUrl ??= await AdvertisedUiAsync(session, connectionString, cancellation).ConfigureAwait(false);
 
             await csharp.SetValueAsync(options.Name, session, typeof(SparkSession)).ConfigureAwait(false);
             sessions.Registry.Complete(new OpenSparkSession(
-                options.Name, options.Launcher.ToString().ToLowerInvariant(), where, version, session, server, uiUrl));
+                options.Name, options.Launcher.ToString().ToLowerInvariant(), where, version, session, server, uiUrl, container));
             if (addSqlKernel && root is not null && existing is null)
             {
                 // The `#!N` Spark SQL kernel. After #!spark-stop and a new connect under the same name, the kernel that
@@ -115,7 +140,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         {
             sessions.Registry.Release(options.Name);
             progress.Failed();
-            await StopQuietlyAsync(session, server).ConfigureAwait(false);
+            await StopQuietlyAsync(session, server, container).ConfigureAwait(false);
             context.Fail(command, message: Describe(e, options));
             return false;
         }
@@ -147,7 +172,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         }
     }
 
-    private static async Task StopQuietlyAsync(SparkSession? session, LocalSparkServer? server)
+    private static async Task StopQuietlyAsync(SparkSession? session, LocalSparkServer? server, DockerSparkSession? container)
     {
         try
         {
@@ -166,7 +191,18 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             {
                 await server.DisposeAsync().ConfigureAwait(false);
             }
+
+            if (container is not null)
+            {
+                await container.DisposeAsync().ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>Reports progress on the calling thread (Progress&lt;T&gt; would post to a synchronization context).</summary>
+    private sealed class InlineProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
     }
 
     private static CSharpKernel? FindCSharpKernel(KernelInvocationContext context)

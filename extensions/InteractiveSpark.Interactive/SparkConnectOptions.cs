@@ -12,6 +12,9 @@ public enum SparkLauncher
 
     /// <summary>A Spark Connect server started as a local process from a Spark home (<c>--launcher local</c>).</summary>
     Local,
+
+    /// <summary>A driver container (the driver image: Spark behind the gateway) started through Docker (<c>--launcher docker</c>).</summary>
+    Docker,
 }
 
 /// <summary>
@@ -47,6 +50,24 @@ public sealed record SparkConnectOptions
     /// <summary>How long the launcher and the handshake may take.</summary>
     public TimeSpan StartupTimeout { get; init; } = DefaultStartupTimeout;
 
+    /// <summary>The driver image of a Docker session (<c>--image</c>); null: the launcher's default.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>CPUs of the driver container (<c>--cpus</c>); null: no limit.</summary>
+    public double? Cpus { get; init; }
+
+    /// <summary>Memory of the driver container (<c>--memory</c>, e.g. <c>4g</c>); null: no limit.</summary>
+    public string? Memory { get; init; }
+
+    /// <summary>Executors of a Docker session (<c>--executors</c>): worker containers of a standalone cluster; 0 runs Spark in the driver.</summary>
+    public int Executors { get; init; }
+
+    /// <summary>The driver's idle timer (<c>--idle-timeout</c>): unused this long, it stops and its containers go; null: the launcher's default (30 minutes).</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>The container name prefix (<c>--prefix</c>, e.g. <c>staging-analytics</c>); null: <c>ispark</c>.</summary>
+    public string? Prefix { get; init; }
+
     /// <summary>Validates the raw values of the directive. Throws <see cref="SparkMagicException"/> with what to do.</summary>
     public static SparkConnectOptions Parse(SparkConnectValues values)
     {
@@ -72,7 +93,7 @@ public sealed record SparkConnectOptions
             if (string.IsNullOrEmpty(url))
             {
                 throw new SparkMagicException(
-                    "Say where Spark runs: --url sc://host:15002 for an existing Spark Connect server, or --launcher local to start one on this machine.");
+                    "Say where Spark runs: --url sc://host:15002 for an existing Spark Connect server, --launcher local to start one on this machine, or --launcher docker to start one in a container.");
             }
 
             launcher = SparkLauncher.Url;
@@ -82,16 +103,100 @@ public sealed record SparkConnectOptions
             launcher = launcherText.ToLowerInvariant() switch
             {
                 "local" => SparkLauncher.Local,
+                "docker" => SparkLauncher.Docker,
                 "url" => SparkLauncher.Url,
-                "docker" or "marathon" => throw new SparkMagicException(
-                    $"--launcher {launcherText} is not available in this version yet; use --launcher local, or --url sc://host:port for a server that already runs."),
-                _ => throw new SparkMagicException($"Unknown launcher '{launcherText}': use --launcher local, or --url sc://host:port."),
+                "marathon" => throw new SparkMagicException(
+                    $"--launcher {launcherText} is not available in this version yet; use --launcher local or --launcher docker, or --url sc://host:port for a server that already runs."),
+                _ => throw new SparkMagicException($"Unknown launcher '{launcherText}': use --launcher local, --launcher docker, or --url sc://host:port."),
             };
         }
 
-        if (launcher == SparkLauncher.Local && !string.IsNullOrEmpty(url))
+        if (launcher != SparkLauncher.Url && !string.IsNullOrEmpty(url))
         {
-            throw new SparkMagicException("Use either --url (an existing server) or --launcher local (a new one), not both.");
+            throw new SparkMagicException($"Use either --url (an existing server) or --launcher {launcher.ToString().ToLowerInvariant()} (a new one), not both.");
+        }
+
+        if (launcher != SparkLauncher.Local)
+        {
+            foreach (var (option, value) in new[] { ("--spark-home", values.SparkHome), ("--master", values.Master) })
+            {
+                if (!string.IsNullOrWhiteSpace(value) && launcher == SparkLauncher.Docker)
+                {
+                    throw new SparkMagicException(
+                        $"{option} applies to --launcher local; a Docker session runs the Spark of its image (--image) with --executors worker containers.");
+                }
+            }
+        }
+
+        if (launcher != SparkLauncher.Docker)
+        {
+            foreach (var (option, value) in new[]
+                     {
+                         ("--image", values.Image), ("--cpus", values.Cpus), ("--memory", values.Memory), ("--executors", values.Executors),
+                         ("--idle-timeout", values.IdleTimeout), ("--prefix", values.Prefix),
+                     })
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    throw new SparkMagicException($"{option} applies to a driver container (--launcher docker).");
+                }
+            }
+        }
+
+        double? cpus = null;
+        if (!string.IsNullOrWhiteSpace(values.Cpus))
+        {
+            if (!double.TryParse(values.Cpus.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) || c <= 0 || c > 1024)
+            {
+                throw new SparkMagicException($"--cpus takes a positive number such as 2 or 0.5; got '{values.Cpus.Trim()}'.");
+            }
+
+            cpus = c;
+        }
+
+        string? memory = null;
+        if (!string.IsNullOrWhiteSpace(values.Memory))
+        {
+            memory = values.Memory.Trim();
+            if (!System.Text.RegularExpressions.Regex.IsMatch(memory, @"^\d+(\.\d+)?[kmgt]?b?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+                || InteractiveSpark.Sessions.Docker.DockerSparkLauncher.ParseBytes(memory, "--memory") < 512L * 1024 * 1024)
+            {
+                throw new SparkMagicException($"--memory takes a size of at least 512m, such as 4g; got '{memory}'.");
+            }
+        }
+
+        var executors = 0;
+        if (!string.IsNullOrWhiteSpace(values.Executors)
+            && (!int.TryParse(values.Executors.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out executors) || executors > 64))
+        {
+            throw new SparkMagicException($"--executors takes a whole number from 0 to 64; got '{values.Executors.Trim()}'.");
+        }
+
+        TimeSpan? idle = null;
+        if (!string.IsNullOrWhiteSpace(values.IdleTimeout))
+        {
+            var text = values.IdleTimeout.Trim();
+            var m = System.Text.RegularExpressions.Regex.Match(text, @"^(\d+(?:\.\d+)?)\s*(s|m|h)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+            if (!m.Success)
+            {
+                throw new SparkMagicException($"--idle-timeout takes a duration such as 90s, 30m or 2h (0 = never); got '{text}'.");
+            }
+
+            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            idle = m.Groups[2].Value.ToLowerInvariant() switch
+            {
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                _ => TimeSpan.FromSeconds(n),
+            };
+            if (idle == TimeSpan.Zero)
+            {
+                idle = Timeout.InfiniteTimeSpan;
+            }
+            else if (idle < TimeSpan.FromSeconds(5))
+            {
+                throw new SparkMagicException($"--idle-timeout must be at least 5s (or 0 for never); got '{text}'.");
+            }
         }
 
         if (launcher == SparkLauncher.Url && string.IsNullOrEmpty(url))
@@ -149,7 +254,7 @@ public sealed record SparkConnectOptions
         if (launcher == SparkLauncher.Url && conf.Count > 0)
         {
             throw new SparkMagicException(
-                "--conf applies to a server this notebook starts (--launcher local). For a running server, set session settings in C#: await N.Conf.SetAsync(key, value).");
+                "--conf applies to a server this notebook starts (--launcher local or docker). For a running server, set session settings in C#: await N.Conf.SetAsync(key, value).");
         }
 
         return new SparkConnectOptions
@@ -162,6 +267,12 @@ public sealed record SparkConnectOptions
             DriverMemory = Blank(values.DriverMemory),
             Conf = conf,
             StartupTimeout = timeout,
+            Image = Blank(values.Image),
+            Cpus = cpus,
+            Memory = memory,
+            Executors = executors,
+            IdleTimeout = idle,
+            Prefix = Blank(values.Prefix),
         };
 
         static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -194,6 +305,24 @@ public sealed record SparkConnectValues
 
     /// <summary><c>--startup-timeout</c> in seconds.</summary>
     public string? StartupTimeout { get; init; }
+
+    /// <summary><c>--image</c>.</summary>
+    public string? Image { get; init; }
+
+    /// <summary><c>--cpus</c>.</summary>
+    public string? Cpus { get; init; }
+
+    /// <summary><c>--memory</c>.</summary>
+    public string? Memory { get; init; }
+
+    /// <summary><c>--executors</c>.</summary>
+    public string? Executors { get; init; }
+
+    /// <summary><c>--idle-timeout</c>.</summary>
+    public string? IdleTimeout { get; init; }
+
+    /// <summary><c>--prefix</c>.</summary>
+    public string? Prefix { get; init; }
 }
 
 /// <summary>A mistake a notebook user can fix; its message says how, and is shown alone (no stack trace).</summary>

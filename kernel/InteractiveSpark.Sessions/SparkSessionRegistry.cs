@@ -23,7 +23,23 @@ public sealed class OpenSparkSession
     /// <param name="server">The local server started for it, or null when it connected to an existing one.</param>
     /// <param name="uiUrl">The Spark UI, when known.</param>
     public OpenSparkSession(string name, string launcher, string where, string sparkVersion, SparkSession session, LocalSparkServer? server, string? uiUrl)
+        : this(name, launcher, where, sparkVersion, session, server, uiUrl, resources: null)
     {
+    }
+
+    /// <summary>Records an open session that also owns other resources (e.g. a Docker session's containers).</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="launcher">Where the server came from, in one word (<c>url</c>, <c>local</c>, <c>docker</c>, ...).</param>
+    /// <param name="where">Where the driver runs, for people (never with a token).</param>
+    /// <param name="sparkVersion">The server's Spark version.</param>
+    /// <param name="session">The session.</param>
+    /// <param name="server">The local server started for it, or null.</param>
+    /// <param name="uiUrl">The Spark UI, when known.</param>
+    /// <param name="resources">What else the session owns, disposed last when it stops (e.g. a <see cref="Docker.DockerSparkSession"/>), or null.</param>
+    public OpenSparkSession(
+        string name, string launcher, string where, string sparkVersion, SparkSession session, LocalSparkServer? server, string? uiUrl, IAsyncDisposable? resources)
+    {
+        Resources = resources;
         Name = name;
         Launcher = launcher;
         Where = where;
@@ -56,6 +72,9 @@ public sealed class OpenSparkSession
     /// <summary>The Spark UI, when known.</summary>
     public string? UiUrl { get; }
 
+    /// <summary>What else the session owns (a Docker session's containers, ...), disposed when it stops; or null.</summary>
+    public IAsyncDisposable? Resources { get; }
+
     /// <summary>When the session was opened.</summary>
     public DateTimeOffset Started { get; }
 
@@ -67,7 +86,7 @@ public sealed class OpenSparkSession
 
     /// <summary>In one word: <c>running</c> (an action runs), <c>idle</c>, <c>stopping</c>, or <c>server exited</c>.</summary>
     public string State => Volatile.Read(ref stopping) != 0 ? "stopping"
-        : Server is { HasExited: true } ? "server exited"
+        : Server is { HasExited: true } || Resources is Docker.DockerSparkSession { HasExited: true } ? "server exited"
         : IsBusy ? "running"
         : "idle";
 
@@ -82,7 +101,7 @@ public sealed class OpenSparkSession
         return new UseScope(this);
     }
 
-    /// <summary>Closes the session, then stops the server started for it (which ends in a kill if it does not stop).</summary>
+    /// <summary>Closes the session, then stops the server started for it (which ends in a kill if it does not stop) and disposes its other resources.</summary>
     public async Task StopAsync()
     {
         Interlocked.Exchange(ref stopping, 1);
@@ -92,9 +111,19 @@ public sealed class OpenSparkSession
         }
         finally
         {
-            if (Server is not null)
+            try
             {
-                await Server.DisposeAsync().ConfigureAwait(false);
+                if (Server is not null)
+                {
+                    await Server.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (Resources is not null)
+                {
+                    await Resources.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }

@@ -31,7 +31,7 @@ public sealed class SparkConnectMagicTests
 
     [Theory]
     [InlineData("#!spark-connect --name dev", "Say where Spark runs: --url sc://host:15002")]
-    [InlineData("#!spark-connect --name dev --launcher docker", "--launcher docker is not available in this version yet")]
+    [InlineData("#!spark-connect --name dev --launcher marathon", "--launcher marathon is not available in this version yet")]
     [InlineData("#!spark-connect --name 9lives --url sc://localhost:15002", "'9lives' cannot be a session name")]
     [InlineData("#!spark-connect --name dev --url sc://localhost:15002 --conf a=1", "--conf applies to a server this notebook starts")]
     [InlineData("#!connect spark --kernel-name dev", "Say where Spark runs")]

@@ -81,8 +81,11 @@ public sealed class LocalSparkServer : IAsyncDisposable
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The last lines the server logged.</summary>
+    /// <summary>The last lines the server logged (up to 10,000).</summary>
     public IReadOnlyList<string> RecentLog => _log.Lines;
+
+    /// <summary>How many lines the server has logged since it started, and the last ones kept (for follow).</summary>
+    internal (long Total, string[] Lines) LogSnapshot() => _log.Snapshot();
 
     /// <summary>Starts a server and waits until it accepts connections; throws with its last log lines when it does not.</summary>
     public static async Task<LocalSparkServer> StartAsync(LocalSparkServerOptions? options = null, CancellationToken cancellationToken = default)
@@ -164,7 +167,7 @@ public sealed class LocalSparkServer : IAsyncDisposable
             psi.Environment["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = token;
         }
 
-        var log = new LogTail(200, options.LogFile);
+        var log = new LogTail(10_000, options.LogFile);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         void OnLine(object? _, DataReceivedEventArgs e)
@@ -322,6 +325,7 @@ public sealed class LocalSparkServer : IAsyncDisposable
     private sealed class LogTail(int capacity, string? file) : IDisposable
     {
         private readonly Queue<string> _lines = new();
+        private long _total;
         private readonly StreamWriter? _writer = file is null ? null : new StreamWriter(file, append: true) { AutoFlush = true };
 
         public IReadOnlyList<string> Lines
@@ -335,10 +339,19 @@ public sealed class LocalSparkServer : IAsyncDisposable
             }
         }
 
+        public (long Total, string[] Lines) Snapshot()
+        {
+            lock (_lines)
+            {
+                return (_total, _lines.ToArray());
+            }
+        }
+
         public void Add(string line)
         {
             lock (_lines)
             {
+                _total++;
                 _lines.Enqueue(line);
                 while (_lines.Count > capacity)
                 {

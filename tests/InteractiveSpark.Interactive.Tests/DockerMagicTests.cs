@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InteractiveSpark.Interactive.Tests.Notebooks;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.SparkConnect;
 
@@ -101,13 +102,7 @@ public sealed class DockerMagicTests
 
     private static async Task EnsureImagesAsync()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "InteractiveSpark.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var script = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository not found"), "docker", "build-test-images");
+        var script = Repository.PathOf("docker", "build-test-images");
         var psi = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -38,7 +38,7 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
         _sparkConsole = console.Error;
         InternalToken = options.SparkCommand is null
             ? options.UpstreamToken
-            : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            : InteractiveSpark.SparkConnect.SessionToken.New();
         Address = new Uri($"http://127.0.0.1:{options.SparkPort.ToString(CultureInfo.InvariantCulture)}");
         _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
         {

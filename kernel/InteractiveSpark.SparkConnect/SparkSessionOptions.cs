@@ -79,6 +79,12 @@ public sealed record SparkSessionOptions
     /// </summary>
     public int ReleaseEveryResponses { get; init; } = 16;
 
+    /// <summary>
+    /// Where the session logs (connects, reattaches, failures; every line names the session id, none holds the token).
+    /// Null (the default) logs nothing; a notebook or the <c>ispark</c> tool passes the product's Serilog-backed factory.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range, saying which.</summary>
     internal void Validate()
     {

@@ -71,7 +71,7 @@ public sealed partial class DockerSparkLauncher
             }
 
             // The session token: made here, only its hash goes to the container.
-            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var token = SessionToken.New();
             var tokenHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
             var gatewayPort = o.GatewayPort == 0 ? LocalSparkServer.FreePort() : o.GatewayPort;
             var sparkPort = LocalSparkServer.FreePort();

@@ -94,7 +94,7 @@ public sealed class LocalSparkServer : IAsyncDisposable
         var home = SparkHome.Resolve(options.SparkHome);
         var port = options.Port == 0 ? FreePort() : options.Port;
         int? uiPort = options.UiPort is null ? null : options.UiPort == 0 ? FreePort() : options.UiPort;
-        var token = options.RequireToken ? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant() : null;
+        var token = options.RequireToken ? SessionToken.New() : null;
 
         var psi = new ProcessStartInfo(OperatingSystem.IsWindows() ? JavaExecutable() : "/bin/sh")
         {

@@ -166,6 +166,7 @@ internal sealed class ReattachableExecution
                 }
 
                 wait = client.Backoff(failures - 1);
+                SparkConnectClient.LogReattaching(client.Logger, client.SessionId, OperationId, SparkConnectClient.DescribeForLog(e), failures);
             }
             catch (RpcException e) when (!receivedAny && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_NOT_FOUND")
             {

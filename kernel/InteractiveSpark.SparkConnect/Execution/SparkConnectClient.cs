@@ -5,6 +5,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Spark.Connect;
 
 namespace InteractiveSpark.SparkConnect;
@@ -56,6 +58,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
 
         Connection = connection;
         Options = options;
+        Logger = options.LoggerFactory?.CreateLogger("InteractiveSpark.SparkConnect") ?? NullLogger.Instance;
         SessionId = connection.SessionId ?? Guid.NewGuid().ToString();
         var userId = string.IsNullOrEmpty(connection.UserId) ? Environment.UserName : connection.UserId;
         UserContext = new UserContext { UserId = userId, UserName = userId };
@@ -105,6 +108,9 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
 
     /// <summary>The client-chosen session id (a UUID) sent with every request.</summary>
     internal string SessionId { get; }
+
+    /// <summary>Where this session logs (<see cref="SparkSessionOptions.LoggerFactory"/>; nothing when none was given).</summary>
+    internal ILogger Logger { get; }
 
     /// <summary>The user context sent with every request.</summary>
     internal UserContext UserContext { get; }
@@ -193,7 +199,9 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
                 using var call = stub.AnalyzePlanAsync(request, CallOptions(deadline, timeoutCts.Token));
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 ObserveServerSession(response.ServerSideSessionId);
-                return response.SparkVersion?.Version ?? "";
+                var version = response.SparkVersion?.Version ?? "";
+                LogConnected(Logger, SessionId, Endpoint, version, Connection.UseSsl, Options.PinnedServerCertificateSha256 is not null);
+                return version;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
             {
@@ -228,6 +236,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         }
 
         var why = last is RpcException rpc ? SparkErrors.Describe(rpc) : "no answer";
+        LogConnectFailed(Logger, SessionId, Endpoint, why);
         throw new SparkException(
             $"Could not reach Spark Connect at {Connection.Host}:{Connection.Port} within {timeout.TotalSeconds:0.#} s: {why}", last);
     }
@@ -477,7 +486,9 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             }
         }
 
-        return SparkErrors.FromRpc(e, details, Connection, operation);
+        var error = SparkErrors.FromRpc(e, details, Connection, operation);
+        LogFailedCore(Logger, SessionId, operation, error.ErrorClass ?? e.StatusCode.ToString(), SessionToken.Redact(error.Message));
+        return error;
     }
 
     /// <summary>
@@ -593,5 +604,6 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         }
 
         channel.Dispose();
+        LogClosed(Logger, SessionId);
     }
 }

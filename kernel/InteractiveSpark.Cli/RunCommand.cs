@@ -1,0 +1,173 @@
+using System.CommandLine;
+using System.Globalization;
+using InteractiveSpark.Jobs.Execution;
+using InteractiveSpark.Jobs.Notebooks;
+
+namespace InteractiveSpark.Cli;
+
+/// <summary><c>ispark run NOTEBOOK [-p name=value]... [-o OUT] [--timeout S] [--kernel-log FILE]</c>.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var notebook = new Argument<FileInfo>("notebook") { Description = "The notebook to run: .ipynb or .dib." };
+        var parameters = new Option<string[]>("--parameter", "-p")
+        {
+            Description = "A parameter, name=value (repeatable). Injected after the cell tagged 'parameters', typed by its default there.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the executed notebook (.ipynb). Default: NAME.out.ipynb in the current folder." };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds one cell may run; then the run stops (exit code 3). Default: no limit." };
+        var kernelLog = new Option<FileInfo?>("--kernel-log") { Description = "Write every message exchanged with the kernel (and its stderr) to this file." };
+        var packages = new Option<DirectoryInfo?>("--packages")
+        {
+            Description = "A folder with the InteractiveSpark .nupkg files to load the extension from. Default: ISPARK_PACKAGES, else the kernel's NuGet sources.",
+        };
+        var noExtension = new Option<bool>("--no-extension") { Description = "Do not load the InteractiveSpark extension before the first cell." };
+        var startTimeout = new Option<double>("--start-timeout") { Description = "Seconds the kernel may take to start.", DefaultValueFactory = _ => 120 };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines; only the result line." };
+
+        var command = new Command("run", "Run a notebook headless (papermill's way): parameters injected, every cell executed, the executed notebook written. Exit codes: 0 ok, 1 a cell failed, 2 bad input, 3 timeout, 4 kernel or extension failure.")
+        {
+            notebook, parameters, output, timeout, kernelLog, packages, noExtension, startTimeout, quiet,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var input = parse.GetValue(notebook)!;
+            var run = new RunRequest(
+                input.FullName,
+                parse.GetValue(parameters) ?? [],
+                parse.GetValue(output)?.FullName,
+                parse.GetValue(timeout),
+                parse.GetValue(kernelLog)?.FullName,
+                parse.GetValue(packages)?.FullName ?? (Environment.GetEnvironmentVariable("ISPARK_PACKAGES") is { Length: > 0 } p ? p : null),
+                !parse.GetValue(noExtension),
+                parse.GetValue(startTimeout),
+                parse.GetValue(quiet));
+            return await ExecuteAsync(run, Console.Error, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>What <c>ispark run</c> was asked.</summary>
+    internal sealed record RunRequest(
+        string Notebook, IReadOnlyList<string> Parameters, string? Output, double? TimeoutSeconds, string? KernelLog,
+        string? Packages, bool LoadExtension, double StartTimeoutSeconds, bool Quiet);
+
+    /// <summary>Runs the notebook, writes progress and the result line to <paramref name="console"/>, returns the exit code.</summary>
+    internal static async Task<int> ExecuteAsync(RunRequest request, TextWriter console, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(request.Notebook))
+        {
+            console.WriteLine($"ispark run: no notebook at {request.Notebook}.");
+            return ExitCodes.BadInput;
+        }
+
+        IReadOnlyList<KeyValuePair<string, string>> pairs;
+        try
+        {
+            pairs = NotebookParameters.ParsePairs(request.Parameters);
+        }
+        catch (ArgumentException e)
+        {
+            console.WriteLine($"ispark run: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        if (request.TimeoutSeconds is <= 0)
+        {
+            console.WriteLine("ispark run: --timeout must be a positive number of seconds.");
+            return ExitCodes.BadInput;
+        }
+
+        var output = request.Output ?? Path.Combine(Environment.CurrentDirectory, Path.GetFileNameWithoutExtension(request.Notebook) + ".out.ipynb");
+        if (string.Equals(Path.GetFullPath(output), Path.GetFullPath(request.Notebook), StringComparison.Ordinal))
+        {
+            console.WriteLine("ispark run: the output would overwrite the input notebook; pass another -o.");
+            return ExitCodes.BadInput;
+        }
+
+        StreamWriter? log = null;
+        try
+        {
+            if (request.KernelLog is { } logPath)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+                log = new StreamWriter(logPath, append: false) { AutoFlush = false };
+            }
+
+            var options = new NotebookRunOptions
+            {
+                OutputPath = output,
+                Parameters = pairs,
+                CellTimeout = request.TimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : Timeout.InfiniteTimeSpan,
+                LoadExtension = request.LoadExtension,
+                PackagesFolder = request.Packages,
+                Kernel = new KernelProcessOptions { StartTimeout = TimeSpan.FromSeconds(request.StartTimeoutSeconds), Log = log },
+                Progress = request.Quiet ? null : p => console.WriteLine(Line(p)),
+            };
+            var name = Path.GetFileName(request.Notebook);
+            if (!request.Quiet)
+            {
+                console.WriteLine($"ispark run: {name}{(pairs.Count > 0 ? " with " + string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "")} -> {output}");
+            }
+
+            NotebookRunResult result;
+            try
+            {
+                result = await NotebookRunner.RunAsync(request.Notebook, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NotebookFormatException or ArgumentException)
+            {
+                console.WriteLine($"ispark run: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                console.WriteLine($"ispark run: warning: {warning}");
+            }
+
+            var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+            switch (result.Status)
+            {
+                case NotebookRunStatus.Completed:
+                    console.WriteLine($"ispark run: {name} completed in {seconds} s; executed notebook: {output}");
+                    return ExitCodes.Ok;
+                case NotebookRunStatus.Failed:
+                    console.WriteLine($"ispark run: {name}: {result.Error}\nThe executed notebook (up to that cell) is at {output}.");
+                    return ExitCodes.CellFailed;
+                case NotebookRunStatus.TimedOut:
+                    console.WriteLine($"ispark run: {name}: {result.Error}\nThe executed notebook (up to that cell) is at {output}.");
+                    return ExitCodes.TimedOut;
+                case NotebookRunStatus.Cancelled:
+                    console.WriteLine($"ispark run: {name}: cancelled; the notebook so far is at {output}.");
+                    return ExitCodes.Cancelled;
+                default:
+                    console.WriteLine($"ispark run: {name}: {result.Error}");
+                    return ExitCodes.KernelFailed;
+            }
+        }
+        finally
+        {
+            if (log is not null)
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One progress line: "[2/6] cell 3 (id 'query': ...) ok, 1.2 s".</summary>
+    internal static string Line(CellProgress p)
+    {
+        var seconds = p.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        return p.State switch
+        {
+            CellState.Running => $"[{p.Number}/{p.Count}] {p.Description} ...",
+            CellState.Succeeded => $"[{p.Number}/{p.Count}] {p.Description} ok, {seconds} s",
+            CellState.TimedOut => $"[{p.Number}/{p.Count}] {p.Description} TIMED OUT after {seconds} s",
+            _ => $"[{p.Number}/{p.Count}] {p.Description} FAILED after {seconds} s: {p.Error}",
+        };
+    }
+}

@@ -67,6 +67,14 @@ public sealed record SparkSessionOptions
     /// </summary>
     public int MaxRetries { get; init; } = 8;
 
+    /// <summary>
+    /// How long the server may refuse connections before an operation fails with "session lost" instead of being
+    /// retried further. A refused connection means nothing listens on the server's port any more: its driver ended
+    /// (crashed, killed, out of memory), and with it the session. Default 5 seconds (a user hears about it within
+    /// seconds, not after every retry's backoff).
+    /// </summary>
+    public TimeSpan ServerGoneTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The wait before the first retry; it doubles on each retry up to <see cref="MaxRetryBackoff"/>. Default 100 ms.</summary>
     public TimeSpan InitialRetryBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -103,6 +111,7 @@ public sealed record SparkSessionOptions
         Positive(KeepAlivePingTimeout, nameof(KeepAlivePingTimeout));
         Positive(InitialRetryBackoff, nameof(InitialRetryBackoff));
         Positive(MaxRetryBackoff, nameof(MaxRetryBackoff));
+        Positive(ServerGoneTimeout, nameof(ServerGoneTimeout));
         if (MaxRetries < 0)
         {
             throw new ArgumentException($"SparkSessionOptions.MaxRetries must be 0 or more; got {MaxRetries}.", nameof(MaxRetries));

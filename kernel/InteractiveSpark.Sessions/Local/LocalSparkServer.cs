@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using InteractiveSpark.SparkConnect;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InteractiveSpark.Sessions.Local;
 
@@ -46,23 +48,29 @@ public sealed record LocalSparkServerOptions
 
     /// <summary>Where the server's log goes; null keeps only the last lines in memory.</summary>
     public string? LogFile { get; init; }
+
+    /// <summary>Where the launcher logs start, readiness and stop (the product log); null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }
 
 /// <summary>
 /// A Spark Connect server running as a local process (client mode, the driver on this machine), bound to loopback,
 /// guarded by a per-server token. Disposing it stops the process.
 /// </summary>
-public sealed class LocalSparkServer : IAsyncDisposable
+public sealed partial class LocalSparkServer : IAsyncDisposable
 {
     private const string ReadyLine = "Spark Connect server started at";
     private readonly Process _process;
     private readonly LogTail _log;
 
     private readonly string? _ownedWorkDir;
+    private readonly ILogger _logger;
+    private volatile bool _stopping;
 
-    private LocalSparkServer(Process process, LogTail log, SparkConnectionString connectionString, int? uiPort, string? ownedWorkDir)
+    private LocalSparkServer(Process process, LogTail log, SparkConnectionString connectionString, int? uiPort, string? ownedWorkDir, ILogger logger)
     {
         _process = process;
+        _logger = logger;
         _ownedWorkDir = ownedWorkDir;
         _log = log;
         ConnectionString = connectionString;
@@ -194,20 +202,27 @@ public sealed class LocalSparkServer : IAsyncDisposable
 
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
+        var logger = options.LoggerFactory?.CreateLogger("InteractiveSpark.Sessions.Local") ?? NullLogger.Instance;
+        var started = Stopwatch.StartNew();
+        LogStarting(logger, home, options.Master, port, uiPort, process.Id);
         var server = new LocalSparkServer(
             process,
             log,
             new SparkConnectionString { Host = "localhost", Port = port, Token = token },
             uiPort,
-            ownsWorkDir ? workDir : null);
+            ownsWorkDir ? workDir : null,
+            logger);
+        process.Exited += (_, _) => server.OnExited();
         try
         {
             await ready.Task.WaitAsync(options.StartupTimeout, cancellationToken).ConfigureAwait(false);
+            LogReady(logger, port, started.Elapsed.TotalSeconds);
             return server;
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
             var exited = process.HasExited ? $"exited with code {process.ExitCode}" : $"did not become ready within {options.StartupTimeout.TotalSeconds:0} s";
+            LogStartFailed(logger, port, exited);
             await server.DisposeAsync().ConfigureAwait(false);
             throw new InvalidOperationException(
                 $"The local Spark Connect server (Spark home {home}, port {port}) {exited}. Its last log lines:{Environment.NewLine}"
@@ -220,6 +235,27 @@ public sealed class LocalSparkServer : IAsyncDisposable
         }
     }
 
+    private void OnExited()
+    {
+        if (!_stopping)
+        {
+            // Nobody asked it to stop: the JVM crashed, ran out of memory or was killed. Say so where an operator looks.
+            LogExitedUnexpectedly(_logger, ConnectionString.Port, SafeExitCode(), string.Join(" | ", _log.Lines.TakeLast(3)));
+        }
+    }
+
+    private int SafeExitCode()
+    {
+        try
+        {
+            return _process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
     /// <summary>Stops the server: SIGTERM, then a kill after 15 s.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -227,6 +263,8 @@ public sealed class LocalSparkServer : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
+                _stopping = true;
+                LogStopping(_logger, ConnectionString.Port, _process.Id);
                 if (OperatingSystem.IsWindows() || SendSigterm(_process.Id) != 0)
                 {
                     _process.Kill(entireProcessTree: true);

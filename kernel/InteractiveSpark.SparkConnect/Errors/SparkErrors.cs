@@ -105,6 +105,27 @@ internal static class SparkErrors
         }
     }
 
+    /// <summary>Whether the call failed because nothing listens on the server's port (the connection was refused).</summary>
+    internal static bool IsConnectionRefused(RpcException e)
+    {
+        for (var x = e.Status.DebugException; x is not null; x = x.InnerException)
+        {
+            if (x is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The "session lost" error for a server that has refused every connection for <paramref name="refusedFor"/>.</summary>
+    internal static SparkException ServerGone(SparkConnectionString connection, string operation, TimeSpan refusedFor, RpcException last) => new(
+        $"Spark Connect session lost: the server at {connection.Host}:{connection.Port} refused every connection for "
+        + $"{refusedFor.TotalSeconds:0.#} s during {operation}, so its driver has stopped (crashed, killed or out of memory). "
+        + "Temporary views, cached data and running queries are gone; connect a new session.",
+        last);
+
     private static bool HasIoCause(RpcException e)
     {
         for (var x = e.Status.DebugException; x is not null; x = x.InnerException)

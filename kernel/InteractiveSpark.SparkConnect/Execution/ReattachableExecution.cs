@@ -100,6 +100,7 @@ internal sealed class ReattachableExecution
         // Both counts are of failures since the last response: receiving one proves the operation moves on.
         var failures = 0;
         var quickEmptyEnds = 0;
+        var refused = new RefusalClock(client.Options.ServerGoneTimeout);
         TimeSpan? wait = null;
         while (true)
         {
@@ -157,6 +158,20 @@ internal sealed class ReattachableExecution
                 if (streamAge.Elapsed >= StableStream)
                 {
                     failures = 0;
+                }
+
+                if (refused.Observe(e) is { } refusedFor)
+                {
+                    // Nothing listens on the server's port any more: the driver is gone, and waiting longer changes nothing.
+                    resultComplete = true;
+                    throw SparkErrors.ServerGone(client.Connection, "a query", refusedFor, (RpcException)e);
+                }
+
+                if (refused.IsRefusing)
+                {
+                    // While refused, the clock decides, not the retry count: probe often so the verdict comes on time.
+                    wait = RefusalClock.ProbeInterval;
+                    continue;
                 }
 
                 if (++failures > client.Options.MaxRetries)

@@ -344,6 +344,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         string operation, Func<CallOptions, AsyncUnaryCall<TResponse>> invoke, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
+        var refused = new RefusalClock(Options.ServerGoneTimeout);
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -355,9 +356,16 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             {
                 throw new OperationCanceledException($"Spark Connect {operation} was cancelled.", e, cancellationToken);
             }
-            catch (RpcException e) when (attempt < Options.MaxRetries && SparkErrors.IsTransportFailure(e) && !IsDisposed)
+            catch (RpcException e) when (SparkErrors.IsTransportFailure(e) && !IsDisposed
+                                         && (attempt < Options.MaxRetries || SparkErrors.IsConnectionRefused(e)))
             {
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                if (refused.Observe(e) is { } refusedFor)
+                {
+                    throw SparkErrors.ServerGone(Connection, operation, refusedFor, e);
+                }
+
+                // While refused, the clock decides, not the retry count: probe often so the verdict comes on time.
+                await Task.Delay(refused.IsRefusing ? RefusalClock.ProbeInterval : Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException e)
             {

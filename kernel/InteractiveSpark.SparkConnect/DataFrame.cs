@@ -502,6 +502,9 @@ public sealed class DataFrame
     /// <summary>Saves the content to files or tables (the v1 writer): <c>await df.Write.Mode("overwrite").ParquetAsync(path)</c>.</summary>
     public DataFrameWriter Write => new(this);
 
+    /// <summary>Starts a streaming query over this streaming DataFrame: <c>await df.WriteStream.Format("memory").QueryName("t").StartAsync()</c>.</summary>
+    public Streaming.DataStreamWriter WriteStream => new(this);
+
     /// <summary>Writes to a table through a v2 catalog: <c>await df.WriteTo("t").Using("parquet").CreateOrReplaceAsync()</c>.</summary>
     public DataFrameWriterV2 WriteTo(string table) => new(this, table);
 

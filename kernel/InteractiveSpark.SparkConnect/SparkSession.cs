@@ -72,6 +72,12 @@ public sealed partial class SparkSession : IAsyncDisposable
     /// <summary>The gRPC client that runs this session's requests.</summary>
     internal SparkConnectClient Client { get; }
 
+    /// <summary>Reads streams (Kafka, files, rate, ...) into streaming DataFrames: <c>session.ReadStream.Format("kafka")...Load()</c>.</summary>
+    public Streaming.DataStreamReader ReadStream => new(this);
+
+    /// <summary>The session's streaming queries (<c>spark.streams</c>): <c>await session.Streams.ActiveAsync()</c>.</summary>
+    public Streaming.StreamingQueryManager Streams => new(this);
+
     /// <summary>The server's Spark version, such as <c>4.2.0</c> (asked once, when connecting).</summary>
     public async Task<string> VersionAsync(CancellationToken cancellationToken = default)
     {

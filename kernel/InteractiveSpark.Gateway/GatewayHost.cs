@@ -135,6 +135,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddHostedService<IdleWatcher>();
         builder.Services.AddSingleton<ConfigFilter>();
         builder.Services.AddSingleton<LogEndpoints>();
+        builder.Services.AddSingleton<WorkerLogs>();
         AddProxy(builder.Services, options);
 
         var app = builder.Build();
@@ -417,6 +418,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         app.MapGet("/health", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
+            var challenge = context.Request.Query["pin-challenge"].ToString();
             return Results.Json(new HealthReport(
                 state.Ready ? "ready" : state.Failure is not null ? "failed" : state.StopReason is not null ? "stopping" : "starting",
                 state.Ready,
@@ -426,7 +428,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 options.SessionId,
                 options.IdleTimeout == Timeout.InfiniteTimeSpan ? null : options.IdleTimeout.TotalSeconds,
                 Math.Round(activity.SinceLastActivity.TotalSeconds, 1),
-                activity.Active), HealthJson.Default.HealthReport);
+                activity.Active,
+                challenge.Length is > 0 and <= 128 ? PinProof.Compute(options.TokenSha256, challenge, state.CertificateSha256) : null), HealthJson.Default.HealthReport);
         });
 
         app.MapGet("/login", (HttpContext context) =>
@@ -514,7 +517,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
 /// <summary>What /health answers: nothing secret.</summary>
 internal sealed record HealthReport(
     string Status, bool Ready, string? SparkVersion, double UptimeSeconds, string CertificateSha256, string SessionId,
-    double? IdleTimeoutSeconds, double IdleSeconds, long ActiveRequests);
+    double? IdleTimeoutSeconds, double IdleSeconds, long ActiveRequests, string? PinProof);
 
 /// <summary>What POST /login/ticket answers.</summary>
 internal sealed record LoginTicket(string Path, int ExpiresInSeconds);

@@ -52,6 +52,14 @@ public sealed record GatewayOptions
     /// <summary>A Spark standalone work folder (<c>app-*/&lt;executor id&gt;/stderr</c>) served on <c>/logs/executor/{id}</c> (<c>--executor-logs</c>, <c>ISPARK_GATEWAY_EXECUTOR_LOGS</c>).</summary>
     public string? ExecutorLogsDir { get; init; }
 
+    /// <summary>
+    /// A Spark standalone master's web UI on the cluster network, e.g. <c>http://10.0.0.5:8080</c> (<c>--master-ui</c>,
+    /// <c>ISPARK_GATEWAY_MASTER_UI</c>). When set, <c>/logs/executor/{id}</c> asks the master (<c>/json</c>) for its
+    /// workers and reads the executor's log from the worker that runs it (its web UI's <c>/log</c>), so executors on
+    /// other hosts (Docker containers, Marathon tasks) are served without exposing any worker or Mesos UI.
+    /// </summary>
+    public Uri? MasterUi { get; init; }
+
     /// <summary>No authenticated request and none in flight for this long: stop Spark and exit (<c>--idle-timeout</c>, <c>ISPARK_GATEWAY_IDLE_TIMEOUT</c>, e.g. 30m, 90s, 2h; 0 = never). Default 30 minutes.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -86,6 +94,7 @@ public sealed record GatewayOptions
           --upstream-token-file F proxy mode: the Spark Connect server's token (ISPARK_GATEWAY_UPSTREAM_TOKEN_FILE)
           --driver-log FILE       driver log served on /logs/driver (ISPARK_GATEWAY_DRIVER_LOG)
           --executor-logs DIR     Spark standalone work dir served on /logs/executor/ID (ISPARK_GATEWAY_EXECUTOR_LOGS)
+          --master-ui URL         standalone master web UI: executor logs read from its workers (ISPARK_GATEWAY_MASTER_UI)
           --idle-timeout T        stop after T without use, e.g. 30m, 90s, 0 = never (ISPARK_GATEWAY_IDLE_TIMEOUT)
           --spark-start-timeout T how long Spark may take to start (default 5m)
           --log-file FILE         also write the gateway's JSON logs here (ISPARK_GATEWAY_LOG_FILE)
@@ -150,7 +159,7 @@ public sealed record GatewayOptions
         var known = new HashSet<string>(StringComparer.Ordinal)
         {
             "port", "bind", "token-sha256", "token-sha256-file", "session-id", "spark-port", "spark-ui-port", "upstream-token-file",
-            "driver-log", "executor-logs", "idle-timeout", "spark-start-timeout", "log-file", "secret-pattern",
+            "driver-log", "executor-logs", "master-ui", "idle-timeout", "spark-start-timeout", "log-file", "secret-pattern",
         };
         foreach (var flag in values.Keys.Where(k => !known.Contains(k)))
         {
@@ -209,8 +218,16 @@ public sealed record GatewayOptions
             throw new GatewayConfigurationException($"--bind must be an IP address; got '{bindText}'.");
         }
 
+        Uri? masterUi = null;
+        if (Get("master-ui", "ISPARK_GATEWAY_MASTER_UI") is { } masterUiText
+            && (!Uri.TryCreate(masterUiText, UriKind.Absolute, out masterUi) || masterUi.Scheme is not ("http" or "https")))
+        {
+            throw new GatewayConfigurationException($"--master-ui must be an http(s) URL such as http://10.0.0.5:8080; got '{masterUiText}'.");
+        }
+
         return new GatewayOptions
         {
+            MasterUi = masterUi,
             Port = ParsePort(Get("port", "ISPARK_GATEWAY_PORT") ?? "15443", "--port", allowZero: true),
             BindAddress = bind,
             TokenSha256 = hash,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
@@ -10,8 +11,15 @@ namespace InteractiveSpark.Gateway;
 /// only those matching <c>grep</c> (a .NET regular expression) when given, then with <c>follow=true</c> new lines as
 /// they are written, until the client goes away. Plain UTF-8 text.
 /// </summary>
-internal sealed class LogEndpoints(GatewayOptions options)
+/// <remarks>
+/// With <see cref="GatewayOptions.MasterUi"/>, executor logs come from the Spark workers that run them
+/// (<see cref="WorkerLogs"/>): executors in other containers or on other hosts; otherwise from a local work folder.
+/// </remarks>
+internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
 {
+    /// <summary>How much of a remote executor log one read fetches (the tail is cut from it).</summary>
+    private const int RemoteChunk = 1024 * 1024;
+
     private const int MaxTail = 100_000;
     private static readonly Regex SafeName = new("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
 
@@ -27,6 +35,11 @@ internal sealed class LogEndpoints(GatewayOptions options)
 
     public Task ExecutorListAsync(HttpContext context)
     {
+        if (workers.Enabled)
+        {
+            return RemoteListAsync(context);
+        }
+
         if (options.ExecutorLogsDir is not { } root || !Directory.Exists(root))
         {
             return TextAsync(context, StatusCodes.Status404NotFound, "This gateway has no executor logs (no Spark standalone work folder configured or present).");
@@ -46,6 +59,11 @@ internal sealed class LogEndpoints(GatewayOptions options)
 
     public Task ExecutorAsync(HttpContext context, string id)
     {
+        if (workers.Enabled)
+        {
+            return RemoteExecutorAsync(context, id);
+        }
+
         if (options.ExecutorLogsDir is not { } root || !Directory.Exists(root))
         {
             return TextAsync(context, StatusCodes.Status404NotFound, "This gateway has no executor logs (no Spark standalone work folder configured or present).");
@@ -72,30 +90,11 @@ internal sealed class LogEndpoints(GatewayOptions options)
 
     private static async Task ServeAsync(HttpContext context, string path)
     {
-        var query = context.Request.Query;
-        var tail = 200;
-        if (query["tail"].ToString() is { Length: > 0 } tailText
-            && (!int.TryParse(tailText, NumberStyles.None, CultureInfo.InvariantCulture, out tail) || tail > MaxTail))
+        if (await ParseQueryAsync(context).ConfigureAwait(false) is not var (tail, grep, follow))
         {
-            await TextAsync(context, StatusCodes.Status400BadRequest, $"tail must be a number of lines from 0 to {MaxTail}.").ConfigureAwait(false);
             return;
         }
 
-        Regex? grep = null;
-        if (query["grep"].ToString() is { Length: > 0 } pattern)
-        {
-            try
-            {
-                grep = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
-            }
-            catch (ArgumentException e)
-            {
-                await TextAsync(context, StatusCodes.Status400BadRequest, "grep is not a valid regular expression: " + e.Message).ConfigureAwait(false);
-                return;
-            }
-        }
-
-        var follow = query["follow"].ToString() is "true" or "1" or "yes";
         if (!File.Exists(path))
         {
             if (!follow)
@@ -152,6 +151,152 @@ internal sealed class LogEndpoints(GatewayOptions options)
             catch (OperationCanceledException)
             {
                 // The client went away: that is how a follow ends.
+            }
+        }
+    }
+
+    /// <summary>tail, grep and follow from the query string; null (after answering 400) when one is wrong.</summary>
+    private static async Task<(int Tail, Regex? Grep, bool Follow)?> ParseQueryAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var tail = 200;
+        if (query["tail"].ToString() is { Length: > 0 } tailText
+            && (!int.TryParse(tailText, NumberStyles.None, CultureInfo.InvariantCulture, out tail) || tail > MaxTail))
+        {
+            await TextAsync(context, StatusCodes.Status400BadRequest, $"tail must be a number of lines from 0 to {MaxTail}.").ConfigureAwait(false);
+            return null;
+        }
+
+        Regex? grep = null;
+        if (query["grep"].ToString() is { Length: > 0 } pattern)
+        {
+            try
+            {
+                grep = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+            }
+            catch (ArgumentException e)
+            {
+                await TextAsync(context, StatusCodes.Status400BadRequest, "grep is not a valid regular expression: " + e.Message).ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        return (tail, grep, query["follow"].ToString() is "true" or "1" or "yes");
+    }
+
+    private async Task RemoteListAsync(HttpContext context)
+    {
+        IReadOnlyList<WorkerLogs.Executor> executors;
+        try
+        {
+            executors = await workers.ListAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
+        {
+            await TextAsync(context, StatusCodes.Status502BadGateway, $"The Spark master at {options.MasterUi!.Authority} did not list its workers: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        var sb = new StringBuilder();
+        foreach (var e in executors)
+        {
+            sb.Append(e.AppId).Append('/').Append(e.Id).Append(e.Finished ? " (finished)" : "").Append('\n');
+        }
+
+        await TextAsync(context, StatusCodes.Status200OK, sb.ToString()).ConfigureAwait(false);
+    }
+
+    private async Task RemoteExecutorAsync(HttpContext context, string id)
+    {
+        var stream = context.Request.Query["stream"].ToString() is { Length: > 0 } s ? s : "stderr";
+        var appName = context.Request.Query["app"].ToString();
+        if (!SafeName.IsMatch(id) || stream is not ("stderr" or "stdout") || (appName.Length > 0 && !SafeName.IsMatch(appName)))
+        {
+            await TextAsync(context, StatusCodes.Status400BadRequest, "Executor id and app are names (letters, digits, . _ -); stream is stderr or stdout.").ConfigureAwait(false);
+            return;
+        }
+
+        if (await ParseQueryAsync(context).ConfigureAwait(false) is not var (tail, grep, follow))
+        {
+            return;
+        }
+
+        var ct = context.RequestAborted;
+        WorkerLogs.Executor? executor;
+        string text;
+        long end;
+        try
+        {
+            var executors = await workers.ListAsync(ct).ConfigureAwait(false);
+            executor = executors.FirstOrDefault(e => e.Id == id && (appName.Length == 0 || e.AppId == appName));
+            if (executor is null)
+            {
+                await TextAsync(context, StatusCodes.Status404NotFound,
+                    $"No executor {id} on the workers of the Spark master at {options.MasterUi!.Authority} (GET /logs/executor lists what there is).").ConfigureAwait(false);
+                return;
+            }
+
+            (text, end, var length) = await workers.ReadAsync(executor, stream, null, RemoteChunk, ct).ConfigureAwait(false);
+            if (end - text.Length > 0 && text.IndexOf('\n', StringComparison.Ordinal) is var first and >= 0)
+            {
+                text = text[(first + 1)..]; // the chunk began inside a line
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            await TextAsync(context, StatusCodes.Status502BadGateway, $"Could not read executor {id}'s {stream} from its Spark worker: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
+        {
+            var complete = text.EndsWith('\n') ? text : text[..(text.LastIndexOf('\n') + 1)];
+            var partial = text[complete.Length..];
+            var lines = complete.Split('\n', StringSplitOptions.None).SkipLast(1).Where(l => Matches(grep, l)).ToList();
+            foreach (var line in tail == 0 ? [] : lines.Skip(Math.Max(0, lines.Count - tail)))
+            {
+                await writer.WriteAsync((line + "\n").AsMemory(), ct).ConfigureAwait(false);
+            }
+
+            await writer.FlushAsync(ct).ConfigureAwait(false);
+            if (!follow)
+            {
+                return;
+            }
+
+            // Follow: read on from where the last read ended, every half second, until the client goes away.
+            var position = end - System.Text.Encoding.UTF8.GetByteCount(partial);
+            var carry = partial;
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    await Task.Delay(500, ct).ConfigureAwait(false);
+                    (var more, var newEnd, _) = await workers.ReadAsync(executor, stream, position + System.Text.Encoding.UTF8.GetByteCount(carry), RemoteChunk, ct).ConfigureAwait(false);
+                    if (more.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var all = carry + more;
+                    var cut = all.LastIndexOf('\n') + 1;
+                    foreach (var line in all[..cut].Split('\n').SkipLast(1).Where(l => Matches(grep, l)))
+                    {
+                        await writer.WriteAsync((line + "\n").AsMemory(), ct).ConfigureAwait(false);
+                    }
+
+                    position = newEnd - System.Text.Encoding.UTF8.GetByteCount(all[cut..]);
+                    carry = all[cut..];
+                    await writer.FlushAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
+            {
+                // The client went away (how a follow ends), or the worker did (the executor's host is gone).
             }
         }
     }

@@ -125,7 +125,7 @@ public static class SessionTools
     public static ISessionLogs? Logs(this OpenSparkSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return session.Resources is DockerSparkSession docker ? new GatewayTools(docker)
+        return session.Resources is IGatewaySession gateway ? new GatewayTools(gateway)
             : session.Server is { } server ? new LocalServerLogs(server)
             : null;
     }
@@ -134,9 +134,9 @@ public static class SessionTools
     public static ISessionUi? Ui(this OpenSparkSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (session.Resources is DockerSparkSession docker)
+        if (session.Resources is IGatewaySession gateway)
         {
-            return new GatewayTools(docker);
+            return new GatewayTools(gateway);
         }
 
         if (session.Server is { } server)
@@ -220,10 +220,10 @@ internal sealed class LocalServerLogs(LocalSparkServer server) : ISessionLogs
     }
 }
 
-/// <summary>A Docker session's logs and UI through its gateway: HTTPS pinned to the gateway's certificate, the token as a bearer header.</summary>
-internal sealed class GatewayTools(DockerSparkSession docker) : ISessionLogs, ISessionUi
+/// <summary>A Docker or Marathon session's logs and UI through its gateway: HTTPS pinned to the gateway's certificate, the token as a bearer header.</summary>
+internal sealed class GatewayTools(IGatewaySession docker) : ISessionLogs, ISessionUi
 {
-    public bool HasExecutors => docker.WorkerContainerIds.Count > 0;
+    public bool HasExecutors => docker.HasExecutors;
 
     public async Task<IReadOnlyList<string>> ReadAsync(SessionLogRequest request, CancellationToken cancellationToken = default)
     {
@@ -263,7 +263,7 @@ internal sealed class GatewayTools(DockerSparkSession docker) : ISessionLogs, IS
         if (request.Executor is not null && !HasExecutors)
         {
             throw new SessionToolException(
-                $"{docker.Name} runs Spark in its driver container (started without --executors): there are no executor logs; the driver's log (--driver) has everything.");
+                $"{docker.Name} runs Spark in its driver (started without --executors): there are no executor logs; the driver's log (--driver) has everything.");
         }
 
         var path = request.Executor is { } id ? "/logs/executor/" + Uri.EscapeDataString(id) : "/logs/driver";

@@ -86,7 +86,7 @@ public sealed class OpenSparkSession
 
     /// <summary>In one word: <c>running</c> (an action runs), <c>idle</c>, <c>stopping</c>, or <c>server exited</c>.</summary>
     public string State => Volatile.Read(ref stopping) != 0 ? "stopping"
-        : Server is { HasExited: true } || Resources is Docker.DockerSparkSession { HasExited: true } ? "server exited"
+        : Server is { HasExited: true } || Resources is IGatewaySession { HasExited: true } ? "server exited"
         : IsBusy ? "running"
         : "idle";
 

@@ -10,7 +10,7 @@ namespace InteractiveSpark.Sessions.Docker;
 /// Owns the containers: disposing it stops the driver (SIGTERM, so Spark ends cleanly) and removes every container.
 /// Made by <see cref="DockerSparkLauncher.StartAsync"/>.
 /// </summary>
-public sealed class DockerSparkSession : IAsyncDisposable
+public sealed class DockerSparkSession : IAsyncDisposable, IGatewaySession
 {
     private readonly DockerClient _client;
     private readonly List<string> _containers = [];
@@ -57,6 +57,9 @@ public sealed class DockerSparkSession : IAsyncDisposable
 
     /// <summary>The worker containers' ids.</summary>
     public IReadOnlyList<string> WorkerContainerIds { get; internal set; } = [];
+
+    /// <summary>Whether the session has worker containers (executors outside the driver).</summary>
+    public bool HasExecutors => WorkerContainerIds.Count > 0;
 
     /// <summary>The Spark version the gateway reported.</summary>
     public string? SparkVersion { get; internal set; }

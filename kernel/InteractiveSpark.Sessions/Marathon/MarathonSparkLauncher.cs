@@ -1,0 +1,428 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using InteractiveSpark.Sessions.Docker;
+using InteractiveSpark.SparkConnect;
+
+namespace InteractiveSpark.Sessions.Marathon;
+
+/// <summary>
+/// Starts a Spark driver inside a Mesos cluster through Marathon (REST v2), in client mode: the driver image's gateway
+/// is the session's one door (TLS, pinned certificate, per-session token); with executors, a Spark standalone master
+/// runs in the driver task and a worker app of K instances joins it, so driver and executors talk inside the cluster.
+/// Both apps live in one group, <c>/{group}/{name}-{session}</c>, labelled with owner, session and creation time;
+/// removing the session removes the group. The token is made here and never leaves this process: the app gets only
+/// its SHA-256, and the certificate is pinned by a proof of that hash (<see cref="GatewayPin"/>).
+/// </summary>
+public sealed partial class MarathonSparkLauncher
+{
+    /// <summary>The driver task's ports, in the order of its <c>portDefinitions</c>.</summary>
+    private static readonly string[] DriverPorts = ["gateway", "spark-connect", "spark-ui", "master", "master-ui"];
+
+    private readonly MarathonSparkLauncherOptions _options;
+
+    /// <summary>A launcher with these options; throws <see cref="ArgumentException"/> saying what is wrong with them.</summary>
+    public MarathonSparkLauncher(MarathonSparkLauncherOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        Validate(options);
+    }
+
+    /// <summary>The options.</summary>
+    public MarathonSparkLauncherOptions Options => _options;
+
+    /// <summary>The group every app of a session goes in: <c>/{group}/{name}-{sessionId}</c>.</summary>
+    public string GroupIdFor(string sessionId) => "/" + _options.Group.Trim('/').ToLowerInvariant() + "/" + Sanitize(_options.Name) + "-" + sessionId;
+
+    /// <summary>
+    /// Creates the driver app, waits for its task (host and ports), creates the worker app when there are executors,
+    /// and waits until the gateway proves itself and reports Spark ready, all within
+    /// <see cref="MarathonSparkLauncherOptions.StartupTimeout"/>. On any failure the session's group is removed and a
+    /// <see cref="MarathonLaunchException"/> says why (Marathon's refusal, the task's failure message, a lost task, a
+    /// deployment that never finished).
+    /// </summary>
+    public async Task<MarathonSparkSession> StartAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var o = _options;
+        var watch = Stopwatch.StartNew();
+        var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
+        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var groupId = GroupIdFor(sessionId);
+        var session = new MarathonSparkSession(client, sessionId, o.Name, groupId, o.Executors);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(o.StartupTimeout);
+        var phase = "creating the driver app";
+        try
+        {
+            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+            var created = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            var driver = DriverApp(groupId + "/driver", sessionId, Convert.ToHexStringLower(tokenHash), created);
+
+            progress?.Report($"creating {groupId}/driver on Marathon {client.BaseUri.Authority}");
+            session.Created = true; // from here on, the group may exist: disposing removes it
+            var deployment = await client.CreateAppAsync(driver, deadline.Token).ConfigureAwait(false);
+
+            phase = "waiting for the driver task";
+            progress?.Report($"deployment {deployment}: waiting for the driver task");
+            var driverTask = await WaitForTaskAsync(client, session.DriverAppId, deployment, 1, deadline.Token).ConfigureAwait(false);
+            var task = driverTask[0];
+            if (task.Ports.Count < DriverPorts.Length)
+            {
+                throw new MarathonLaunchException($"Marathon gave the driver task {task.Id} {task.Ports.Count} port(s); it needs {DriverPorts.Length} ({string.Join(", ", DriverPorts)}).");
+            }
+
+            session.DriverHost = task.Host;
+            session.DriverTaskId = task.Id;
+            var gatewayHost = o.GatewayHost ?? task.Host;
+            var gatewayPort = task.Ports[0];
+            session.ConnectionString = new SparkConnectionString { Host = gatewayHost, Port = gatewayPort, Token = token, UseSsl = true };
+
+            if (o.Executors > 0)
+            {
+                phase = "starting the executors";
+                progress?.Report($"driver on {task.Host}: creating {groupId}/workers ({o.Executors.ToString(CultureInfo.InvariantCulture)} instance(s))");
+                var workers = WorkerApp(groupId + "/workers", sessionId, created, task.Host, task.Ports[3]);
+                var workersDeployment = await client.CreateAppAsync(workers, deadline.Token).ConfigureAwait(false);
+                session.WorkersDeployment = workersDeployment;
+            }
+
+            phase = "waiting for Spark behind the gateway";
+            progress?.Report($"waiting for the gateway on {gatewayHost}:{gatewayPort.ToString(CultureInfo.InvariantCulture)}");
+            using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            var failures = WatchTasksAsync(client, session, watchdog.Token);
+            var ready = GatewayPin.WaitReadyAsync(gatewayHost, gatewayPort, tokenHash, watchdog.Token);
+            var first = await Task.WhenAny(ready, failures).ConfigureAwait(false);
+            await watchdog.CancelAsync().ConfigureAwait(false);
+            if (first == failures)
+            {
+                await failures.ConfigureAwait(false); // throws the task's failure
+            }
+
+            (session.CertificateSha256, session.SparkVersion) = await ready.ConfigureAwait(false);
+            if (session.WorkersDeployment is { } wd)
+            {
+                phase = "waiting for the worker tasks";
+                progress?.Report("waiting for the worker tasks");
+                session.WorkerTasks = await WaitForTaskAsync(client, session.WorkersAppId, wd, o.Executors, deadline.Token).ConfigureAwait(false);
+            }
+
+            session.StartupTime = watch.Elapsed;
+            return session;
+        }
+        catch (Exception e)
+        {
+            var diagnosis = e is OperationCanceledException or TimeoutException ? await DiagnoseAsync(client, session).ConfigureAwait(false) : "";
+            await session.DisposeAsync().ConfigureAwait(false);
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            throw e switch
+            {
+                MarathonLaunchException => e,
+                OperationCanceledException or TimeoutException => new MarathonLaunchException(
+                    $"{groupId}: {phase} took longer than {o.StartupTimeout.TotalSeconds:0} s (the startup timeout); the group was removed. "
+                    + diagnosis
+                    + " A deployment that never finishes usually means no agent offers the cpus, memory and ports asked for (or the constraints match none), or the image is still being pulled: raise --startup-timeout, or ask for less.",
+                    e),
+                MarathonException or GatewayPinException => new MarathonLaunchException($"{groupId}: {phase}: {e.Message}", e),
+                _ => new MarathonLaunchException($"{groupId}: {phase}: {e.GetType().Name}: {e.Message}", e),
+            };
+        }
+    }
+
+    /// <summary>The driver app's definition (public so tests can validate it against Marathon's schema).</summary>
+    public JsonObject DriverApp(string appId, string sessionId, string tokenSha256Hex, string created)
+    {
+        var o = _options;
+        string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
+        var env = new JsonObject
+        {
+            ["ISPARK_GATEWAY_TOKEN_SHA256"] = tokenSha256Hex,
+            ["ISPARK_GATEWAY_PORT"] = "env:PORT0",
+            ["ISPARK_GATEWAY_SPARK_PORT"] = "env:PORT1",
+            ["ISPARK_GATEWAY_SPARK_UI_PORT"] = "env:PORT2",
+            ["ISPARK_SPARK_HOST"] = "env:HOST",
+            ["ISPARK_GATEWAY_HOSTNAMES"] = "env:HOST",
+            ["ISPARK_GATEWAY_IDLE_TIMEOUT"] = o.IdleTimeout == Timeout.InfiniteTimeSpan ? "0" : Num((long)Math.Ceiling(o.IdleTimeout.TotalSeconds)) + "s",
+            ["ISPARK_GATEWAY_SPARK_START_TIMEOUT"] = Num((long)Math.Ceiling(o.StartupTimeout.TotalSeconds) + 60) + "s",
+            ["ISPARK_SESSION_ID"] = sessionId,
+            ["ISPARK_DRIVER_MEMORY"] = DriverHeap(o),
+            ["ISPARK_EXECUTORS"] = Num(o.Executors),
+        };
+        if (o.Executors > 0)
+        {
+            env["ISPARK_MASTER_PORT"] = "env:PORT3";
+            env["ISPARK_MASTER_WEBUI_PORT"] = "env:PORT4";
+            env["ISPARK_EXECUTOR_MEMORY"] = o.ExecutorMemory;
+            env["ISPARK_EXECUTOR_CORES"] = Num(o.ExecutorCores);
+        }
+
+        var args = new JsonArray("driver");
+        foreach (var (key, value) in o.Conf)
+        {
+            args.Add("--conf");
+            args.Add($"{key}={value}");
+        }
+
+        var app = BaseApp(appId, 1, o.Cpus, DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / (1024 * 1024), DriverPorts, sessionId, created, "driver");
+        app["args"] = args;
+        app["env"] = env;
+        return app;
+    }
+
+    /// <summary>The worker app's definition: K instances of the image in worker mode, joining the master in the driver task.</summary>
+    public JsonObject WorkerApp(string appId, string sessionId, string created, string masterHost, int masterPort)
+    {
+        var o = _options;
+        string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
+        var executorMb = DockerSparkLauncher.ParseBytes(o.ExecutorMemory, "executor memory") / (1024 * 1024);
+        var app = BaseApp(appId, o.Executors, o.ExecutorCores, executorMb + 1024, ["worker", "worker-ui"], sessionId, created, "worker");
+        app["args"] = new JsonArray("worker");
+        app["env"] = new JsonObject
+        {
+            ["ISPARK_MASTER_HOST"] = masterHost,
+            ["ISPARK_MASTER_PORT"] = Num(masterPort),
+            ["ISPARK_SPARK_HOST"] = "env:HOST",
+            ["ISPARK_WORKER_PORT"] = "env:PORT0",
+            ["ISPARK_WORKER_WEBUI_PORT"] = "env:PORT1",
+            ["ISPARK_WORKER_CORES"] = Num(o.ExecutorCores),
+            ["ISPARK_WORKER_MEMORY"] = o.ExecutorMemory,
+            ["ISPARK_WORKER_MASTER_TIMEOUT"] = Num((long)Math.Ceiling(o.StartupTimeout.TotalSeconds)),
+            ["ISPARK_SESSION_ID"] = sessionId,
+        };
+        return app;
+    }
+
+    private JsonObject BaseApp(string appId, int instances, double cpus, long memMb, string[] portNames, string sessionId, string created, string role)
+    {
+        var o = _options;
+        var labels = new JsonObject();
+        foreach (var (key, value) in o.Labels)
+        {
+            labels[key] = value;
+        }
+
+        labels[DockerSparkContainers.SessionLabel] = sessionId;
+        labels[DockerSparkContainers.OwnerLabel] = o.Owner;
+        labels[DockerSparkContainers.CreatedLabel] = created;
+        labels[DockerSparkContainers.NameLabel] = o.Name;
+        labels[DockerSparkContainers.RoleLabel] = role;
+        labels["ispark.idle-timeout"] = o.IdleTimeout == Timeout.InfiniteTimeSpan ? "never" : ((long)o.IdleTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
+        var app = new JsonObject
+        {
+            ["id"] = appId,
+            ["instances"] = instances,
+            ["cpus"] = cpus,
+            ["mem"] = memMb,
+            ["disk"] = 0,
+            ["container"] = new JsonObject
+            {
+                ["type"] = "DOCKER",
+                ["docker"] = new JsonObject { ["image"] = o.Image, ["forcePullImage"] = o.ForcePullImage },
+            },
+            // Host networking: Spark's driver, master, workers and executors reach each other on the agents' addresses.
+            ["networks"] = new JsonArray(new JsonObject { ["mode"] = "host" }),
+            ["portDefinitions"] = new JsonArray(portNames.Select(n => (JsonNode)new JsonObject { ["port"] = 0, ["protocol"] = "tcp", ["name"] = n }).ToArray()),
+            ["requirePorts"] = false,
+            ["labels"] = labels,
+            // A session is not a service: never run two drivers of one session, and stop promptly (SIGTERM, then 20 s).
+            ["upgradeStrategy"] = new JsonObject { ["minimumHealthCapacity"] = 0, ["maximumOverCapacity"] = 0 },
+            ["taskKillGracePeriodSeconds"] = 20,
+            ["backoffSeconds"] = 1,
+            ["backoffFactor"] = 1.15,
+            ["maxLaunchDelaySeconds"] = 300,
+        };
+        if (o.Constraints.Count > 0)
+        {
+            app["constraints"] = new JsonArray(o.Constraints.Select(c => (JsonNode)new JsonArray(c.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray())).ToArray());
+        }
+
+        return app;
+    }
+
+    /// <summary>Waits for the deployment to finish and <paramref name="count"/> running tasks, failing fast on a task failure or a lost task.</summary>
+    private static async Task<IReadOnlyList<MarathonTask>> WaitForTaskAsync(MarathonClient client, string appId, string deployment, int count, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow.AddSeconds(-5);
+        while (true)
+        {
+            await ThrowOnFailureAsync(client, appId, started, cancellationToken).ConfigureAwait(false);
+            var tasks = await client.TasksAsync(appId, cancellationToken).ConfigureAwait(false);
+            var deployments = await client.DeploymentIdsAsync(cancellationToken).ConfigureAwait(false);
+            var running = tasks.Where(t => t.IsRunning).ToList();
+            if (running.Count >= count && !deployments.Contains(deployment, StringComparer.Ordinal))
+            {
+                return running;
+            }
+
+            await Task.Delay(400, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Polls both apps until cancelled; throws when a task of this session failed or was lost.</summary>
+    private static async Task WatchTasksAsync(MarathonClient client, MarathonSparkSession session, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow.AddSeconds(-5);
+        while (true)
+        {
+            await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+            await ThrowOnFailureAsync(client, session.DriverAppId, started, cancellationToken).ConfigureAwait(false);
+            if (session.WorkersDeployment is not null)
+            {
+                await ThrowOnFailureAsync(client, session.WorkersAppId, started, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task ThrowOnFailureAsync(MarathonClient client, string appId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var tasks = await client.TasksAsync(appId, cancellationToken).ConfigureAwait(false);
+        if (tasks.FirstOrDefault(t => t.IsLost) is { } lost)
+        {
+            throw new MarathonLaunchException(
+                $"Marathon reports {appId}'s task {lost.Id} on {lost.Host} as {lost.State}: Mesos lost contact with it (agent down or unreachable); the session was removed. Try again, or add a --constraint that avoids that host.");
+        }
+
+        var failure = await client.LastTaskFailureAsync(appId, cancellationToken).ConfigureAwait(false);
+        if (failure is not null && (failure.Timestamp is null || failure.Timestamp >= since))
+        {
+            throw new MarathonLaunchException(
+                $"{appId}'s task {failure.TaskId} on {failure.Host} ended with {failure.State}: {failure.Message}. Marathon would start it again and again; the session was removed instead. "
+                + "The task's output is in its Mesos sandbox on that host; check the image (--image) and the app's memory.");
+        }
+    }
+
+    /// <summary>What Marathon says about the apps, for a timeout message.</summary>
+    private static async Task<string> DiagnoseAsync(MarathonClient client, MarathonSparkSession session)
+    {
+        try
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var tasks = await client.TasksAsync(session.DriverAppId, quick.Token).ConfigureAwait(false);
+            return tasks.Count == 0
+                ? "Marathon had not started a driver task."
+                : "Driver task(s): " + string.Join(", ", tasks.Select(t => $"{t.Id} {t.State} on {t.Host}")) + ".";
+        }
+        catch (Exception e) when (e is MarathonException or OperationCanceledException)
+        {
+            return "";
+        }
+    }
+
+    private static string DriverHeap(MarathonSparkLauncherOptions o)
+    {
+        if (o.DriverMemory is { } heap)
+        {
+            return heap;
+        }
+
+        var mb = Math.Max(256, DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / 2 / (1024 * 1024));
+        return mb.ToString(CultureInfo.InvariantCulture) + "m";
+    }
+
+    private static void Validate(MarathonSparkLauncherOptions o)
+    {
+        if (o.Marathon is null || !o.Marathon.IsAbsoluteUri || o.Marathon.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException("--marathon takes Marathon's address, e.g. http://marathon.mesos:8080.", nameof(o));
+        }
+
+        if (o.Marathon.UserInfo.Length > 0)
+        {
+            throw new ArgumentException(
+                "Put no credentials in the Marathon URL: set ISPARK_MARATHON_USER and ISPARK_MARATHON_PASSWORD(_FILE), or ISPARK_MARATHON_TOKEN(_FILE).", nameof(o));
+        }
+
+        var group = o.Group.Trim('/');
+        if (group.Length == 0 || group.Split('/').Any(segment => !SegmentRegex().IsMatch(segment)))
+        {
+            throw new ArgumentException(
+                $"--group must be a Marathon path of lower-case letters, digits, '-' and '.', e.g. staging-analytics or team/staging; got '{o.Group}'.", nameof(o));
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Image))
+        {
+            throw new ArgumentException("The image must be set (the driver image, e.g. registry.example.com/ispark-driver:1.0).", nameof(o));
+        }
+
+        if (o.Executors is < 0 or > 256)
+        {
+            throw new ArgumentException($"Executors must be between 0 and 256; got {o.Executors.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
+        }
+
+        if (o.Cpus is <= 0 or > 1024)
+        {
+            throw new ArgumentException($"CPUs must be a positive number such as 2 or 0.5; got {o.Cpus.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
+        }
+
+        if (DockerSparkLauncher.ParseBytes(o.Memory, "--memory") < 1024L * 1024 * 1024)
+        {
+            throw new ArgumentException($"The driver task needs at least 1g of memory (Spark, the gateway and, with executors, the master); got {o.Memory}.", nameof(o));
+        }
+
+        _ = DockerSparkLauncher.ParseBytes(o.ExecutorMemory, "executor memory");
+        if (o.ExecutorCores < 1)
+        {
+            throw new ArgumentException("Executor cores must be at least 1.", nameof(o));
+        }
+
+        foreach (var c in o.Constraints)
+        {
+            if (c.Count is < 2 or > 3 || c.Any(string.IsNullOrWhiteSpace))
+            {
+                throw new ArgumentException($"A constraint is field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE; got '{string.Join(':', c)}'.", nameof(o));
+            }
+        }
+
+        if (o.StartupTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The startup timeout must be positive.", nameof(o));
+        }
+
+        if (o.IdleTimeout != Timeout.InfiniteTimeSpan && o.IdleTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("The idle timeout must be at least 1 s (or infinite).", nameof(o));
+        }
+    }
+
+    /// <summary>A Marathon id segment from a session name: lower case, letters, digits and '-', at most 30 characters.</summary>
+    private static string Sanitize(string text)
+    {
+        var s = NameRegex().Replace(text.Trim().ToLowerInvariant(), "-").Trim('-');
+        return s.Length == 0 ? "spark" : s.Length > 30 ? s[..30].TrimEnd('-') : s;
+    }
+
+    [GeneratedRegex("^([a-z0-9]|[a-z0-9][a-z0-9.-]*[a-z0-9])$", RegexOptions.CultureInvariant)]
+    private static partial Regex SegmentRegex();
+
+    [GeneratedRegex("[^a-z0-9-]+", RegexOptions.CultureInvariant)]
+    private static partial Regex NameRegex();
+}
+
+/// <summary>Why a Marathon session could not start; the message says what happened and what to do (never a token or a password).</summary>
+public sealed class MarathonLaunchException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    public MarathonLaunchException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public MarathonLaunchException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public MarathonLaunchException()
+    {
+    }
+}

@@ -84,16 +84,39 @@ public sealed partial class GatewayHost : IAsyncDisposable
             return e.Message == "help" ? 0 : 2;
         }
 
-        var host = Create(options, Console.Out, Console.Error);
+        // Spark first: its JVM takes seconds to start, the gateway's own start (runtime, host, certificate) overlaps them.
+        var spark = new SparkProcess(options);
+        try
+        {
+            spark.Start();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Reported by the upstream once the log runs (it tries again and says why).
+        }
+
+        var host = CreateWith(options, Console.Out, Console.Error, spark);
         await using (host.ConfigureAwait(false))
         {
-            await host.StartAsync().ConfigureAwait(false);
+            try
+            {
+                await host.StartAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                spark.KillIfRunning();
+                throw;
+            }
+
             return await host.Completion.ConfigureAwait(false);
         }
     }
 
     /// <summary>Builds a gateway (nothing listens yet). <paramref name="output"/> gets the JSON log lines and the certificate line; <paramref name="sparkOutput"/> Spark's own output.</summary>
-    public static GatewayHost Create(GatewayOptions options, TextWriter? output = null, TextWriter? sparkOutput = null)
+    public static GatewayHost Create(GatewayOptions options, TextWriter? output = null, TextWriter? sparkOutput = null) =>
+        CreateWith(options, output, sparkOutput, new SparkProcess(options));
+
+    private static GatewayHost CreateWith(GatewayOptions options, TextWriter? output, TextWriter? sparkOutput, SparkProcess spark)
     {
         ArgumentNullException.ThrowIfNull(options);
         var console = new GatewayConsole(output ?? Console.Out, sparkOutput ?? Console.Error);
@@ -130,6 +153,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton<ActivityTracker>();
         builder.Services.AddSingleton(new TokenGuard(options.TokenSha256));
+        builder.Services.AddSingleton(spark);
         builder.Services.AddSingleton<SparkUpstream>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SparkUpstream>());
         builder.Services.AddHostedService<IdleWatcher>();

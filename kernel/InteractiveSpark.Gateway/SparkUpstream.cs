@@ -24,21 +24,23 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
     private readonly TextWriter _sparkConsole;
     private readonly GrpcChannel _channel;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SparkProcess _child;
+    private readonly TaskCompletionSource _sparkSaysStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
     private StreamWriter? _driverLog;
     private Task? _probe;
     private int _disposed;
 
-    public SparkUpstream(GatewayOptions options, GatewayState state, ILogger<SparkUpstream> logger, IHostApplicationLifetime lifetime, GatewayConsole console)
+    public SparkUpstream(
+        GatewayOptions options, GatewayState state, ILogger<SparkUpstream> logger, IHostApplicationLifetime lifetime, GatewayConsole console, SparkProcess child)
     {
+        _child = child;
         _options = options;
         _state = state;
         _logger = logger;
         _lifetime = lifetime;
         _sparkConsole = console.Error;
-        InternalToken = options.SparkCommand is null
-            ? options.UpstreamToken
-            : InteractiveSpark.SparkConnect.SessionToken.New();
+        InternalToken = options.SparkCommand is null ? options.UpstreamToken : child.InternalToken;
         Address = new Uri($"http://127.0.0.1:{options.SparkPort.ToString(CultureInfo.InvariantCulture)}");
         _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
         {
@@ -66,7 +68,8 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Spark starts once the gateway's port is bound: a port conflict fails fast, before a JVM is started for nothing.
+        // Spark usually runs already (GatewayHost.RunAsync starts it first, so the JVM's start overlaps the gateway's);
+        // otherwise (a host built by tests) it starts once the gateway's port is bound.
         _lifetime.ApplicationStarted.Register(() =>
         {
             if (_stopping.IsCancellationRequested)
@@ -74,9 +77,9 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
                 return;
             }
 
-            if (_options.SparkCommand is { } command)
+            if (_options.SparkCommand is not null)
             {
-                StartProcess(command);
+                TakeOverProcess();
             }
             else
             {
@@ -88,62 +91,57 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private void StartProcess(IReadOnlyList<string> command)
+    private void TakeOverProcess()
     {
-        var psi = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in command.Skip(1))
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        // Nothing of the gateway's configuration is Spark's business; the internal token goes only to Spark.
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("ISPARK_GATEWAY_", StringComparison.Ordinal)).ToList())
-        {
-            psi.Environment.Remove(key);
-        }
-
-        psi.Environment["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = InternalToken;
         if (_options.DriverLog is { } path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             _driverLog = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         }
 
-        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.Exited += OnExited;
+        Process process;
         try
         {
-            process.Start();
+            process = _child.Start()!;
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            LogStartFailed(_logger, command[0], e.Message);
+            LogStartFailed(_logger, _child.Command ?? "?", e.Message);
             _state.Fail(1, $"cannot start Spark: {e.Message}");
             _lifetime.StopApplication();
             return;
         }
 
+        // What Spark printed before now waited in the pipes: reading starts here, so the driver log misses nothing.
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.Exited += OnExited;
         _process = process;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        LogStarted(_logger, command[0], process.Id, _options.SparkPort);
+        LogStarted(_logger, _child.Command ?? "?", process.Id, _options.SparkPort);
+        if (process.HasExited)
+        {
+            OnExited(process, EventArgs.Empty);
+        }
     }
 
     private readonly Lock _outputLock = new();
+
+    /// <summary>What Spark Connect prints once it listens (its log4j2 configuration keeps that line).</summary>
+    private const string SparkStartedLine = "Spark Connect server started at";
 
     private void OnLine(object? sender, DataReceivedEventArgs e)
     {
         if (e.Data is null)
         {
             return;
+        }
+
+        if (e.Data.Contains(SparkStartedLine, StringComparison.Ordinal))
+        {
+            // Spark says it listens: probe now instead of at the next poll.
+            _sparkSaysStarted.TrySetResult();
         }
 
         lock (_outputLock)
@@ -229,7 +227,8 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
 
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(300), ct).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(300), ct), _sparkSaysStarted.Task).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
             {

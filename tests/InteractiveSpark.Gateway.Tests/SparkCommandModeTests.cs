@@ -42,7 +42,7 @@ public sealed class SparkCommandModeTests
             await GatewayFixture.WaitReadyAsync(gateway, TimeSpan.FromMinutes(3));
             var pid = gateway.Upstream.ProcessId!.Value;
             var internalToken = gateway.Upstream.InternalToken!;
-            internalToken.Should().HaveLength(64).And.NotBe(token);
+            internalToken.Should().StartWith(InteractiveSpark.SparkConnect.SessionToken.Prefix).And.HaveLength(71).And.NotBe(token);
 
             await using (var session = await SparkSession.ConnectAsync(
                 new SparkConnectionString { Host = "localhost", Port = gateway.Port, Token = token, UseSsl = true },

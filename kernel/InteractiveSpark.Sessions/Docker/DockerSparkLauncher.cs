@@ -299,7 +299,7 @@ public sealed partial class DockerSparkLauncher
                 // One request timed out; try again.
             }
 
-            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Connection;
@@ -12,8 +13,8 @@ internal static class SparkConnectParameters
     public static IEnumerable<KernelDirectiveParameter> Create() =>
     [
         new("--url", "An existing Spark Connect server: sc://host:15002, with /;token=... if it needs one") { TypeHint = "text" },
-        new KernelDirectiveParameter("--launcher", "Starts a server: local (a process on this machine, from --spark-home or SPARK_HOME) or docker (a driver container behind its TLS gateway)")
-            .AddCompletions(() => ["local", "docker"]),
+        new KernelDirectiveParameter("--launcher", "Starts a server: local (a process on this machine, from --spark-home or SPARK_HOME), docker (a driver container behind its TLS gateway) or marathon (the driver as a Marathon app inside the cluster)")
+            .AddCompletions(() => ["local", "docker", "marathon"]),
         new("--spark-home", "The Spark 4.x home a local server runs from (default: SPARK_HOME)"),
         new("--master", "The Spark master of a local server (default local[2])"),
         new("--driver-memory", "The driver's memory of a local server, e.g. 2g"),
@@ -25,120 +26,62 @@ internal static class SparkConnectParameters
         new("--executors", "Executors of a Docker session: worker containers of a Spark standalone cluster (default 0: Spark runs in the driver)"),
         new("--idle-timeout", "A Docker session stops by itself after this long unused, e.g. 30m (default), 2h, 0 = never"),
         new("--prefix", "The name prefix of a Docker session's containers, e.g. staging-analytics (default ispark)"),
+        new("--marathon", "Marathon's address for --launcher marathon, e.g. http://marathon.mesos:8080 (default ISPARK_MARATHON_URL); credentials from ISPARK_MARATHON_USER/_PASSWORD(_FILE) or ISPARK_MARATHON_TOKEN(_FILE)") { TypeHint = "text" },
+        new("--group", "The Marathon group the session's apps go under, e.g. staging-analytics (default ispark)"),
+        new("--constraint", "A Marathon placement constraint for every task, field:OPERATOR[:value], e.g. hostname:UNIQUE; repeatable") { MaxOccurrences = 20 },
+        new("--label", "An extra label on the session's Marathon apps or containers, key=value (never a secret); repeatable") { MaxOccurrences = 20 },
     ];
 }
 
 /// <summary>
-/// The values of <c>#!spark-connect</c>, bound by .NET Interactive from the directive's parameters (<c>--driver-memory</c>
-/// binds to <see cref="DriverMemory"/>, and so on).
+/// The values of <c>#!spark-connect</c>, bound by .NET Interactive from the directive's parameters. Only the name is a
+/// property; every other option lands in <see cref="Options"/> (by its name: <c>--driver-memory</c> as
+/// <c>driverMemory</c>), so an option is declared once, in <see cref="SparkConnectParameters"/>, and read once, in
+/// <see cref="SparkConnectCommandValues.From"/>.
 /// </summary>
 public sealed class SparkConnectCommand : KernelDirectiveCommand
 {
     /// <summary><c>--name</c>.</summary>
     public string? Name { get; set; }
 
-    /// <summary><c>--url</c>.</summary>
-    public string? Url { get; set; }
+    /// <summary>Every other option, as .NET Interactive bound it.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Options { get; set; }
 
-    /// <summary><c>--launcher</c>.</summary>
-    public string? Launcher { get; set; }
-
-    /// <summary><c>--spark-home</c>.</summary>
-    public string? SparkHome { get; set; }
-
-    /// <summary><c>--master</c>.</summary>
-    public string? Master { get; set; }
-
-    /// <summary><c>--driver-memory</c>.</summary>
-    public string? DriverMemory { get; set; }
-
-    /// <summary><c>--conf</c> as bound when given once (see <see cref="RepeatedParameter"/> for repeats).</summary>
-    public JsonElement? Conf { get; set; }
-
-    /// <summary><c>--startup-timeout</c>.</summary>
-    public string? StartupTimeout { get; set; }
-
-    /// <summary><c>--image</c>.</summary>
-    public string? Image { get; set; }
-
-    /// <summary><c>--cpus</c>.</summary>
-    public string? Cpus { get; set; }
-
-    /// <summary><c>--memory</c>.</summary>
-    public string? Memory { get; set; }
-
-    /// <summary><c>--executors</c>.</summary>
-    public string? Executors { get; set; }
-
-    /// <summary><c>--idle-timeout</c>.</summary>
-    public string? IdleTimeout { get; set; }
-
-    /// <summary><c>--prefix</c>.</summary>
-    public string? Prefix { get; set; }
-
-    internal SparkConnectValues ToValues() => new()
-    {
-        Name = Name, Url = Url, Launcher = Launcher, SparkHome = SparkHome, Master = Master, DriverMemory = DriverMemory,
-        Conf = RepeatedParameter.Values(this, SparkConnectDirective.Name, "--name", Name, "--conf") ?? SparkConnectCommandValues.Strings(Conf),
-        StartupTimeout = StartupTimeout,
-        Image = Image, Cpus = Cpus, Memory = Memory, Executors = Executors, IdleTimeout = IdleTimeout, Prefix = Prefix,
-    };
+    internal SparkConnectValues ToValues() => SparkConnectCommandValues.From(this, SparkConnectDirective.Name, "--name", Name, Options);
 }
 
-/// <summary>The values of <c>#!connect spark --kernel-name N ...</c>.</summary>
+/// <summary>The values of <c>#!connect spark --kernel-name N ...</c> (the options as in <see cref="SparkConnectCommand"/>).</summary>
 /// <param name="connectedKernelName">The session's name (<c>--kernel-name</c>).</param>
 public sealed class ConnectSparkCommand(string connectedKernelName) : ConnectKernelCommand(connectedKernelName)
 {
-    /// <summary><c>--url</c>.</summary>
-    public string? Url { get; set; }
+    /// <summary>Every option but the name, as .NET Interactive bound it.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Options { get; set; }
 
-    /// <summary><c>--launcher</c>.</summary>
-    public string? Launcher { get; set; }
-
-    /// <summary><c>--spark-home</c>.</summary>
-    public string? SparkHome { get; set; }
-
-    /// <summary><c>--master</c>.</summary>
-    public string? Master { get; set; }
-
-    /// <summary><c>--driver-memory</c>.</summary>
-    public string? DriverMemory { get; set; }
-
-    /// <summary><c>--conf</c> as bound when given once (see <see cref="RepeatedParameter"/> for repeats).</summary>
-    public JsonElement? Conf { get; set; }
-
-    /// <summary><c>--startup-timeout</c>.</summary>
-    public string? StartupTimeout { get; set; }
-
-    /// <summary><c>--image</c>.</summary>
-    public string? Image { get; set; }
-
-    /// <summary><c>--cpus</c>.</summary>
-    public string? Cpus { get; set; }
-
-    /// <summary><c>--memory</c>.</summary>
-    public string? Memory { get; set; }
-
-    /// <summary><c>--executors</c>.</summary>
-    public string? Executors { get; set; }
-
-    /// <summary><c>--idle-timeout</c>.</summary>
-    public string? IdleTimeout { get; set; }
-
-    /// <summary><c>--prefix</c>.</summary>
-    public string? Prefix { get; set; }
-
-    internal SparkConnectValues ToValues() => new()
-    {
-        Name = ConnectedKernelName, Url = Url, Launcher = Launcher, SparkHome = SparkHome, Master = Master, DriverMemory = DriverMemory,
-        Conf = RepeatedParameter.Values(this, "#!connect spark", "--kernel-name", ConnectedKernelName, "--conf") ?? SparkConnectCommandValues.Strings(Conf),
-        StartupTimeout = StartupTimeout,
-        Image = Image, Cpus = Cpus, Memory = Memory, Executors = Executors, IdleTimeout = IdleTimeout, Prefix = Prefix,
-    };
+    internal SparkConnectValues ToValues() => SparkConnectCommandValues.From(this, "#!connect spark", "--kernel-name", ConnectedKernelName, Options);
 }
 
 internal static class SparkConnectCommandValues
 {
+    /// <summary>The raw values from the bound options; repeatable ones (<c>--conf</c>, <c>--constraint</c>, <c>--label</c>) from the directive's line.</summary>
+    public static SparkConnectValues From(KernelCommand command, string directive, string nameParameter, string? name, IReadOnlyDictionary<string, JsonElement>? options)
+    {
+        // Keys as bound ("driverMemory", "driver-memory" or "--driver-memory"): compared without dashes and case.
+        var byKey = (options ?? new Dictionary<string, JsonElement>()).ToDictionary(kv => kv.Key.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), kv => kv.Value);
+        string? One(string option) => byKey.TryGetValue(option.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), out var v) ? Strings(v)?.LastOrDefault() : null;
+        IReadOnlyList<string>? Many(string option) => RepeatedParameter.Values(command, directive, nameParameter, name, option)
+            ?? (byKey.TryGetValue(option.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), out var v) ? Strings(v) : null);
+        return new SparkConnectValues
+        {
+            Name = name, Url = One("--url"), Launcher = One("--launcher"), SparkHome = One("--spark-home"), Master = One("--master"),
+            DriverMemory = One("--driver-memory"), Conf = Many("--conf"), StartupTimeout = One("--startup-timeout"),
+            Image = One("--image"), Cpus = One("--cpus"), Memory = One("--memory"), Executors = One("--executors"),
+            IdleTimeout = One("--idle-timeout"), Prefix = One("--prefix"),
+            Marathon = One("--marathon"), Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
+        };
+    }
+
     public static IReadOnlyList<string>? Strings(JsonElement? element) => element switch
     {
         null => null,

@@ -3,6 +3,7 @@ using System.Globalization;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.Sessions.Local;
+using InteractiveSpark.Sessions.Marathon;
 using InteractiveSpark.SparkConnect;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
@@ -58,7 +59,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
 
         var progress = new ProgressLine(context, options.Name);
         LocalSparkServer? server = null;
-        DockerSparkSession? container = null;
+        IAsyncDisposable? container = null;
         SparkSession? session = null;
         try
         {
@@ -82,12 +83,39 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
                     StartupTimeout = options.StartupTimeout,
                     IdleTimeout = options.IdleTimeout ?? TimeSpan.FromMinutes(30),
                 });
-                container = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
-                connectionString = container.ConnectionString;
-                sessionOptions = container.SessionOptions;
+                var docker = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
+                container = docker;
+                connectionString = docker.ConnectionString;
+                sessionOptions = docker.SessionOptions;
                 var executors = options.Executors == 0 ? "local[*]" : $"{options.Executors.ToString(CultureInfo.InvariantCulture)} executor container(s)";
-                where = $"Docker container {container.DriverContainerName} ({launcher.Options.Image}, {executors}; gateway {container.GatewayUri.Authority}, TLS pinned)";
-                uiUrl = container.UiUri.ToString();
+                where = $"Docker container {docker.DriverContainerName} ({launcher.Options.Image}, {executors}; gateway {docker.GatewayUri.Authority}, TLS pinned)";
+                uiUrl = docker.UiUri.ToString();
+            }
+            else if (options.Launcher == SparkLauncher.Marathon)
+            {
+                var defaults = new MarathonSparkLauncherOptions { Marathon = options.Marathon! };
+                var launcher = new MarathonSparkLauncher(defaults with
+                {
+                    Image = options.Image ?? defaults.Image,
+                    Name = options.Name,
+                    Group = options.Group ?? defaults.Group,
+                    Cpus = options.Cpus ?? defaults.Cpus,
+                    Memory = options.Memory ?? defaults.Memory,
+                    DriverMemory = options.DriverMemory,
+                    Executors = options.Executors,
+                    Constraints = options.Constraints,
+                    Labels = options.Labels,
+                    Conf = options.Conf,
+                    StartupTimeout = options.StartupTimeout,
+                    IdleTimeout = options.IdleTimeout ?? defaults.IdleTimeout,
+                });
+                var marathon = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
+                container = marathon;
+                connectionString = marathon.ConnectionString;
+                sessionOptions = marathon.SessionOptions;
+                var executors = options.Executors == 0 ? "local[*]" : $"{options.Executors.ToString(CultureInfo.InvariantCulture)} executor(s) in {marathon.WorkersAppId}";
+                where = $"Marathon app {marathon.DriverAppId} on {marathon.DriverHost} ({launcher.Options.Image}, {executors}; gateway {marathon.GatewayUri.Authority}, TLS pinned)";
+                uiUrl = marathon.UiUri.ToString();
             }
             else if (options.Launcher == SparkLauncher.Local)
             {
@@ -172,7 +200,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         }
     }
 
-    private static async Task StopQuietlyAsync(SparkSession? session, LocalSparkServer? server, DockerSparkSession? container)
+    private static async Task StopQuietlyAsync(SparkSession? session, LocalSparkServer? server, IAsyncDisposable? container)
     {
         try
         {

@@ -15,6 +15,9 @@ public enum SparkLauncher
 
     /// <summary>A driver container (the driver image: Spark behind the gateway) started through Docker (<c>--launcher docker</c>).</summary>
     Docker,
+
+    /// <summary>The driver image run as a Marathon app inside the cluster, executors beside it (<c>--launcher marathon</c>).</summary>
+    Marathon,
 }
 
 /// <summary>
@@ -68,6 +71,18 @@ public sealed record SparkConnectOptions
     /// <summary>The container name prefix (<c>--prefix</c>, e.g. <c>staging-analytics</c>); null: <c>ispark</c>.</summary>
     public string? Prefix { get; init; }
 
+    /// <summary>Marathon's address (<c>--marathon</c>, or <c>ISPARK_MARATHON_URL</c>) of a Marathon session.</summary>
+    public Uri? Marathon { get; init; }
+
+    /// <summary>The Marathon group (<c>--group</c>); null: <c>ispark</c>.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>Marathon placement constraints (<c>--constraint field:OPERATOR[:value]</c>).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Constraints { get; init; } = [];
+
+    /// <summary>Extra labels (<c>--label k=v</c>).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Validates the raw values of the directive. Throws <see cref="SparkMagicException"/> with what to do.</summary>
     public static SparkConnectOptions Parse(SparkConnectValues values)
     {
@@ -93,7 +108,7 @@ public sealed record SparkConnectOptions
             if (string.IsNullOrEmpty(url))
             {
                 throw new SparkMagicException(
-                    "Say where Spark runs: --url sc://host:15002 for an existing Spark Connect server, --launcher local to start one on this machine, or --launcher docker to start one in a container.");
+                    "Say where Spark runs: --url sc://host:15002 for an existing Spark Connect server, --launcher local to start one on this machine, --launcher docker to start one in a container, or --launcher marathon to start one in the cluster.");
             }
 
             launcher = SparkLauncher.Url;
@@ -105,9 +120,8 @@ public sealed record SparkConnectOptions
                 "local" => SparkLauncher.Local,
                 "docker" => SparkLauncher.Docker,
                 "url" => SparkLauncher.Url,
-                "marathon" => throw new SparkMagicException(
-                    $"--launcher {launcherText} is not available in this version yet; use --launcher local or --launcher docker, or --url sc://host:port for a server that already runs."),
-                _ => throw new SparkMagicException($"Unknown launcher '{launcherText}': use --launcher local, --launcher docker, or --url sc://host:port."),
+                "marathon" => SparkLauncher.Marathon,
+                _ => throw new SparkMagicException($"Unknown launcher '{launcherText}': use --launcher local, docker or marathon, or --url sc://host:port."),
             };
         }
 
@@ -120,27 +134,90 @@ public sealed record SparkConnectOptions
         {
             foreach (var (option, value) in new[] { ("--spark-home", values.SparkHome), ("--master", values.Master) })
             {
-                if (!string.IsNullOrWhiteSpace(value) && launcher == SparkLauncher.Docker)
+                if (!string.IsNullOrWhiteSpace(value) && launcher is SparkLauncher.Docker or SparkLauncher.Marathon)
                 {
                     throw new SparkMagicException(
-                        $"{option} applies to --launcher local; a Docker session runs the Spark of its image (--image) with --executors worker containers.");
+                        $"{option} applies to --launcher local; a {launcher} session runs the Spark of its image (--image) with --executors workers.");
                 }
             }
         }
 
-        if (launcher != SparkLauncher.Docker)
+        if (launcher is not (SparkLauncher.Docker or SparkLauncher.Marathon))
         {
             foreach (var (option, value) in new[]
                      {
                          ("--image", values.Image), ("--cpus", values.Cpus), ("--memory", values.Memory), ("--executors", values.Executors),
-                         ("--idle-timeout", values.IdleTimeout), ("--prefix", values.Prefix),
+                         ("--idle-timeout", values.IdleTimeout),
                      })
             {
                 if (!string.IsNullOrWhiteSpace(value))
                 {
-                    throw new SparkMagicException($"{option} applies to a driver container (--launcher docker).");
+                    throw new SparkMagicException($"{option} applies to a driver container (--launcher docker or marathon).");
                 }
             }
+        }
+
+        if (launcher != SparkLauncher.Docker && !string.IsNullOrWhiteSpace(values.Prefix))
+        {
+            throw new SparkMagicException(launcher == SparkLauncher.Marathon
+                ? "--prefix names Docker containers; a Marathon session goes under --group (e.g. --group staging-analytics)."
+                : "--prefix applies to a driver container (--launcher docker).");
+        }
+
+        if (launcher != SparkLauncher.Marathon)
+        {
+            foreach (var (option, value) in new[] { ("--marathon", values.Marathon), ("--group", values.Group), ("--constraint", values.Constraints?.FirstOrDefault()) })
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    throw new SparkMagicException($"{option} applies to --launcher marathon.");
+                }
+            }
+        }
+
+        Uri? marathon = null;
+        if (launcher == SparkLauncher.Marathon)
+        {
+            var text = Blank(values.Marathon) ?? Blank(Environment.GetEnvironmentVariable("ISPARK_MARATHON_URL"));
+            if (text is null)
+            {
+                throw new SparkMagicException("--launcher marathon needs Marathon's address: --marathon http://marathon.mesos:8080 (or set ISPARK_MARATHON_URL).");
+            }
+
+            if (!Uri.TryCreate(text, UriKind.Absolute, out marathon) || marathon.Scheme is not ("http" or "https"))
+            {
+                throw new SparkMagicException($"--marathon takes Marathon's address, such as http://marathon.mesos:8080; got '{(text.Contains('@', StringComparison.Ordinal) ? "(a URL with credentials)" : text)}'.");
+            }
+
+            if (marathon.UserInfo.Length > 0)
+            {
+                throw new SparkMagicException(
+                    "Put no credentials in --marathon (they would stay in the notebook): set ISPARK_MARATHON_USER and ISPARK_MARATHON_PASSWORD(_FILE), or ISPARK_MARATHON_TOKEN(_FILE), before starting Jupyter.");
+            }
+        }
+
+        var constraints = new List<IReadOnlyList<string>>();
+        foreach (var c in values.Constraints ?? [])
+        {
+            var parts = c.Split(':', 3);
+            if (parts.Length < 2 || parts.Any(string.IsNullOrWhiteSpace))
+            {
+                throw new SparkMagicException($"--constraint takes field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE or rack:LIKE:r1; got '{c}'.");
+            }
+
+            constraints.Add(parts);
+        }
+
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in values.Labels ?? [])
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new SparkMagicException($"--label takes key=value, e.g. --label cost-center=analytics; got '{pair}'.");
+            }
+
+            labels[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
         }
 
         double? cpus = null;
@@ -273,6 +350,10 @@ public sealed record SparkConnectOptions
             Executors = executors,
             IdleTimeout = idle,
             Prefix = Blank(values.Prefix),
+            Marathon = marathon,
+            Group = Blank(values.Group),
+            Constraints = constraints,
+            Labels = labels,
         };
 
         static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -323,6 +404,18 @@ public sealed record SparkConnectValues
 
     /// <summary><c>--prefix</c>.</summary>
     public string? Prefix { get; init; }
+
+    /// <summary><c>--marathon</c>.</summary>
+    public string? Marathon { get; init; }
+
+    /// <summary><c>--group</c>.</summary>
+    public string? Group { get; init; }
+
+    /// <summary><c>--constraint</c>, each <c>field:OPERATOR[:value]</c>.</summary>
+    public IReadOnlyList<string>? Constraints { get; init; }
+
+    /// <summary><c>--label</c>, each <c>k=v</c>.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
 }
 
 /// <summary>A mistake a notebook user can fix; its message says how, and is shown alone (no stack trace).</summary>

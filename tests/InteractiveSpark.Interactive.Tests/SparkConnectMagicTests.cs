@@ -31,7 +31,12 @@ public sealed class SparkConnectMagicTests
 
     [Theory]
     [InlineData("#!spark-connect --name dev", "Say where Spark runs: --url sc://host:15002")]
-    [InlineData("#!spark-connect --name dev --launcher marathon", "--launcher marathon is not available in this version yet")]
+    [InlineData("#!spark-connect --name dev --launcher marathon", "--launcher marathon needs Marathon's address: --marathon http")]
+    [InlineData("#!spark-connect --name dev --launcher marathon --marathon http://alice:pw123@marathon:8080", "Put no credentials in --marathon")]
+    [InlineData("#!spark-connect --name dev --launcher marathon --marathon http://m:8080 --constraint hostname:UNIQUE --constraint rack", "--constraint takes field:OPERATOR")]
+    [InlineData("#!spark-connect --name dev --launcher marathon --marathon http://m:8080 --prefix x", "a Marathon session goes under --group")]
+    [InlineData("#!spark-connect --name dev --launcher docker --group staging-analytics", "--group applies to --launcher marathon")]
+    [InlineData("#!connect spark --kernel-name dev --launcher marathon --marathon http://m:8080 --label owner", "--label takes key=value")]
     [InlineData("#!spark-connect --name 9lives --url sc://localhost:15002", "'9lives' cannot be a session name")]
     [InlineData("#!spark-connect --name dev --url sc://localhost:15002 --conf a=1", "--conf applies to a server this notebook starts")]
     [InlineData("#!connect spark --kernel-name dev", "Say where Spark runs")]

@@ -45,7 +45,7 @@ public sealed class SparkConnectOptionsTests
     [InlineData("dev", null, null, "Say where Spark runs")]
     [InlineData("dev", "sc://h", "local", "either --url")]
     [InlineData("dev", null, "kubernetes", "Unknown launcher 'kubernetes'")]
-    [InlineData("dev", null, "marathon", "not available in this version yet")]
+    [InlineData("dev", null, "marathon", "--launcher marathon needs Marathon's address")]
     [InlineData("dev", "http://h:15002", null, "--url: A Spark Connect URL starts with sc://")]
     public void Bad_input_gets_one_message_that_says_what_to_do(string? name, string? url, string? launcher, string expected)
     {

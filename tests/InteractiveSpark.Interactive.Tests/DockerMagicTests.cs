@@ -35,8 +35,8 @@ public sealed class DockerOptionsTests
     [InlineData("docker", null, null, "100m", null, "--memory takes a size of at least 512m")]
     [InlineData("docker", null, null, "lots", null, "--memory takes a size of at least 512m")]
     [InlineData("docker", null, null, null, "0", "--cpus takes a positive number")]
-    [InlineData("local", null, "2", null, null, "--executors applies to a driver container (--launcher docker)")]
-    [InlineData(null, "sc://h:1", null, "4g", null, "--memory applies to a driver container (--launcher docker)")]
+    [InlineData("local", null, "2", null, null, "--executors applies to a driver container (--launcher docker or marathon)")]
+    [InlineData(null, "sc://h:1", null, "4g", null, "--memory applies to a driver container (--launcher docker or marathon)")]
     public void Bad_docker_options_get_one_message_that_says_what_to_do(string? launcher, string? url, string? executors, string? memory, string? cpus, string expected)
     {
         var parse = () => SparkConnectOptions.Parse(new SparkConnectValues

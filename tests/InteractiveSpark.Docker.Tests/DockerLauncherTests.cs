@@ -183,6 +183,11 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
             executors.Should().HaveCount(2);
             executors.Should().OnlyContain(e => e.CompletedTasks > 0, "both executors ran tasks");
             executors.Sum(e => e.CompletedTasks).Should().BeGreaterThanOrEqualTo(8);
+
+            // Executor logs of the worker containers, through the gateway (it asks the master for the worker that runs each).
+            var executorLog = await http.GetStringAsync("/logs/executor/1?grep=executor-id");
+            executorLog.Should().Contain("CoarseGrainedExecutorBackend").And.Contain("\"--executor-id\" \"1\"");
+            (await http.GetStringAsync("/logs/executor")).Should().Contain(appId + "/0").And.Contain(appId + "/1");
         }
         finally
         {

@@ -58,6 +58,7 @@ public static class SparkKernelExtension
             SparkToolMagics.Add(root, sessions);
             KafkaMagics.Add(root, sessions);
             SparkFormatters.Register();
+            MlChartFormatters.Register();
         }
 
         KernelInvocationContext.Current?.DisplayAs(LoadedMessage, "text/plain");

@@ -5,5 +5,9 @@ using InteractiveSpark.Cli;
 var root = new RootCommand("ispark: run InteractiveSpark notebooks headless or as containerised jobs, and list jobs and sessions.")
 {
     RunCommand.Create(),
+    SubmitCommand.Create(),
+    JobsCommand.CreateJobs(),
+    JobsCommand.CreateLogs(),
+    SessionsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

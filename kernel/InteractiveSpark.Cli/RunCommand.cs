@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using InteractiveSpark.Jobs.Execution;
 using InteractiveSpark.Jobs.Notebooks;
+using InteractiveSpark.Sessions.Local;
 
 namespace InteractiveSpark.Cli;
 
@@ -26,11 +27,18 @@ internal static class RunCommand
         };
         var noExtension = new Option<bool>("--no-extension") { Description = "Do not load the InteractiveSpark extension before the first cell." };
         var startTimeout = new Option<double>("--start-timeout") { Description = "Seconds the kernel may take to start.", DefaultValueFactory = _ => 120 };
+        var spark = new Option<string?>("--spark")
+        {
+            Description = "'local': start a Spark Connect server on this machine for the run (SPARK_HOME, else ../shared/engines) and give its URL to the notebook as ISPARK_SPARK_URL. Default: none (the notebook connects itself, e.g. to ISPARK_SPARK_URL from the environment).",
+        };
+        spark.AcceptOnlyFromAmong("local");
+        var sparkMaster = new Option<string>("--spark-master") { Description = "The master of --spark local.", DefaultValueFactory = _ => "local[2]" };
+        var sparkMemory = new Option<string>("--spark-driver-memory") { Description = "The driver heap of --spark local.", DefaultValueFactory = _ => "1g" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines; only the result line." };
 
         var command = new Command("run", "Run a notebook headless (papermill's way): parameters injected, every cell executed, the executed notebook written. Exit codes: 0 ok, 1 a cell failed, 2 bad input, 3 timeout, 4 kernel or extension failure.")
         {
-            notebook, parameters, output, timeout, kernelLog, packages, noExtension, startTimeout, quiet,
+            notebook, parameters, output, timeout, kernelLog, packages, noExtension, startTimeout, spark, sparkMaster, sparkMemory, quiet,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,7 +52,8 @@ internal static class RunCommand
                 parse.GetValue(packages)?.FullName ?? (Environment.GetEnvironmentVariable("ISPARK_PACKAGES") is { Length: > 0 } p ? p : null),
                 !parse.GetValue(noExtension),
                 parse.GetValue(startTimeout),
-                parse.GetValue(quiet));
+                parse.GetValue(quiet),
+                parse.GetValue(spark) == "local" ? new LocalSparkServerOptions { Master = parse.GetValue(sparkMaster)!, DriverMemory = parse.GetValue(sparkMemory)!, UiPort = null } : null);
             return await ExecuteAsync(run, Console.Error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -53,7 +62,7 @@ internal static class RunCommand
     /// <summary>What <c>ispark run</c> was asked.</summary>
     internal sealed record RunRequest(
         string Notebook, IReadOnlyList<string> Parameters, string? Output, double? TimeoutSeconds, string? KernelLog,
-        string? Packages, bool LoadExtension, double StartTimeoutSeconds, bool Quiet);
+        string? Packages, bool LoadExtension, double StartTimeoutSeconds, bool Quiet, LocalSparkServerOptions? LocalSpark = null);
 
     /// <summary>Runs the notebook, writes progress and the result line to <paramref name="console"/>, returns the exit code.</summary>
     internal static async Task<int> ExecuteAsync(RunRequest request, TextWriter console, CancellationToken cancellationToken)
@@ -106,6 +115,8 @@ internal static class RunCommand
                 PackagesFolder = request.Packages,
                 Kernel = new KernelProcessOptions { StartTimeout = TimeSpan.FromSeconds(request.StartTimeoutSeconds), Log = log },
                 Progress = request.Quiet ? null : p => console.WriteLine(Line(p)),
+                Status = request.Quiet ? null : line => console.WriteLine($"ispark run: {line}"),
+                LocalSpark = request.LocalSpark,
             };
             var name = Path.GetFileName(request.Notebook);
             if (!request.Quiet)

@@ -320,10 +320,17 @@ public sealed class InteractiveKernelProcess : IAsyncDisposable
             _log.Write(DateTimeOffset.UtcNow.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
             _log.Write(' ');
             _log.Write(prefix);
-            _log.WriteLine(line);
+            _log.WriteLine(Redact(line));
             _log.Flush();
         }
     }
+
+    /// <summary>
+    /// A log line without secrets: the kernel echoes commands with their arguments resolved (a <c>--url @csharp:x</c>
+    /// becomes the URL, token included), so every line goes through the product's redaction first. It also masks the
+    /// protocol's own command tokens ("token": "ispark-3"), which are not secrets; the log stays readable by its order.
+    /// </summary>
+    internal static string Redact(string line) => InteractiveSpark.SparkConnect.SessionToken.Redact(line);
 
     /// <summary>The tool: ISPARK_DOTNET_INTERACTIVE, else ~/.dotnet/tools/dotnet-interactive, else PATH's.</summary>
     internal static string? FindTool()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using InteractiveSpark.Jobs.Notebooks;
+using InteractiveSpark.Sessions.Local;
 
 namespace InteractiveSpark.Jobs.Execution;
 
@@ -30,6 +31,16 @@ public sealed record NotebookRunOptions
 
     /// <summary>The kernel: tool path, environment, start timeout, log. Its working folder is the notebook's folder unless set.</summary>
     public KernelProcessOptions Kernel { get; init; } = new();
+
+    /// <summary>
+    /// When set, a Spark Connect server is started on this machine for the run (<c>ispark run --spark local</c>; the job
+    /// image does this) and its URL, token included, is given to the kernel as <c>ISPARK_SPARK_URL</c> (never written into
+    /// the notebook); it is stopped after the run.
+    /// </summary>
+    public LocalSparkServerOptions? LocalSpark { get; init; }
+
+    /// <summary>Called with a line for what happens outside cells (starting Spark, loading the extension).</summary>
+    public Action<string>? Status { get; init; }
 
     /// <summary>Called as each cell starts and ends (from the run's thread, in order).</summary>
     public Action<CellProgress>? Progress { get; init; }
@@ -130,7 +141,43 @@ public static class NotebookRunner
         {
             WorkingDirectory = options.Kernel.WorkingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(notebookPath))!,
         };
-        var result = await ExecuteAsync(notebook, options, kernelOptions, cancellationToken).ConfigureAwait(false);
+        (NotebookRunStatus Status, int? FailedCell, string? Error) result;
+        LocalSparkServer? spark = null;
+        try
+        {
+            if (options.LocalSpark is { } sparkOptions)
+            {
+                options.Status?.Invoke("starting a local Spark Connect server for the run");
+                var sparkWatch = Stopwatch.StartNew();
+                spark = await LocalSparkServer.StartAsync(sparkOptions, cancellationToken).ConfigureAwait(false);
+                var cs = spark.ConnectionString;
+                kernelOptions = kernelOptions with
+                {
+                    Environment = new Dictionary<string, string>(kernelOptions.Environment)
+                    {
+                        ["ISPARK_SPARK_URL"] = $"sc://{cs.Host}:{cs.Port.ToString(CultureInfo.InvariantCulture)}/;token={cs.Token}",
+                    },
+                };
+                options.Status?.Invoke($"local Spark ready on {cs.Host}:{cs.Port.ToString(CultureInfo.InvariantCulture)} in {sparkWatch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+            }
+
+            result = await ExecuteAsync(notebook, options, kernelOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (spark is null && options.LocalSpark is not null && e is not OperationCanceledException)
+        {
+            result = (NotebookRunStatus.KernelFailed, null, $"the local Spark Connect server did not start: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            result = (NotebookRunStatus.Cancelled, null, "cancelled");
+        }
+        finally
+        {
+            if (spark is not null)
+            {
+                await spark.DisposeAsync().ConfigureAwait(false);
+            }
+        }
 
         meta["end_time"] = Time(DateTimeOffset.UtcNow);
         meta["duration"] = Math.Round(watch.Elapsed.TotalSeconds, 3);
@@ -172,6 +219,7 @@ public static class NotebookRunner
             var codeCells = notebook.Cells.Select((cell, index) => (cell, index)).Where(c => c.cell.IsCode && c.cell.Source.Trim().Length > 0).ToArray();
             if (options.LoadExtension && !notebook.Cells.Any(c => c.IsCode && c.Source.Contains("nuget: InteractiveSpark.Interactive", StringComparison.OrdinalIgnoreCase)))
             {
+                options.Status?.Invoke($"loading the InteractiveSpark extension {options.ExtensionVersion}");
                 var loaded = await LoadExtensionAsync(kernel, options, cancellationToken).ConfigureAwait(false);
                 if (loaded is not null)
                 {

@@ -91,7 +91,7 @@ internal static class SparkConnectCommandValues
     };
 }
 
-/// <summary><c>#!spark-connect --name N (--url sc://... | --launcher local | --launcher docker) ...</c>: declared here, handled by <see cref="SparkConnectHandler"/>.</summary>
+/// <summary><c>#!spark-connect --name N (--url sc://... | --launcher local | --launcher docker | --launcher marathon) ...</c>: declared here, handled by <see cref="SparkConnectHandler"/>.</summary>
 internal static class SparkConnectDirective
 {
     public const string Name = "#!spark-connect";

@@ -22,7 +22,7 @@ public static class SparkKernelExtension
 
     /// <summary>The one line printed on load.</summary>
     public static string LoadedMessage =>
-        $"InteractiveSpark {Version} loaded: added #!spark-connect --name N (--url sc://host:port | --launcher local | --launcher docker), #!connect spark --kernel-name N, #!spark-sessions, #!spark-stop --name N, #!spark-ui --name N, #!spark-logs --name N, #!kafka-sample --bootstrap B --topic T, #!kafka-stream --session N --topic T; a session N adds a Spark SQL kernel #!N; DataFrames and rows display as paged tables (await df.DisplayAsync() shows progress).";
+        $"InteractiveSpark {Version} loaded: added #!spark-connect --name N (--url sc://host:port | --launcher local | --launcher docker | --launcher marathon --marathon URL), #!connect spark --kernel-name N, #!spark-sessions, #!spark-stop --name N, #!spark-ui --name N, #!spark-logs --name N, #!kafka-sample --bootstrap B --topic T, #!kafka-stream --session N --topic T; a session N adds a Spark SQL kernel #!N; DataFrames and rows display as paged tables (await df.DisplayAsync() shows progress).";
 
     /// <summary>Registers the magics on the notebook's root kernel and prints one line saying what it added.</summary>
     public static Task LoadAsync(Kernel kernel)

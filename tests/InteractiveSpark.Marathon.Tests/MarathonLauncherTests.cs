@@ -47,6 +47,14 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
                 app.ToJsonString().Should().NotContain(session.ConnectionString.Token!).And.NotContain(fx.Password);
             }
 
+            // The pin rests on the gateway's proof: with another token's hash the same gateway is refused (nothing is sent).
+            using (var proofDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                var wrongHash = System.Security.Cryptography.SHA256.HashData("not this session's token"u8);
+                await FluentActions.Invoking(() => GatewayPin.WaitReadyAsync(session.ConnectionString.Host, session.ConnectionString.Port, wrongHash, proofDeadline.Token))
+                    .Should().ThrowAsync<GatewayPinException>().WithMessage("*did not prove it is this session's gateway*");
+            }
+
             await using var spark = await session.ConnectAsync();
             // Four partitions over two one-core executors: the work runs on the workers, not in the driver.
             var rows = await spark.Sql("select count(*), sum(id) from range(0, 100000, 1, 4)").CollectAsync();
@@ -197,6 +205,8 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
             app["env"]!.AsObject().Select(kv => kv.Key).Should().NotContain(k => k.Contains("PASSWORD", StringComparison.Ordinal) || k == "ISPARK_GATEWAY_TOKEN");
         }
 
+        driver["healthChecks"]![0]!["protocol"]!.GetValue<string>().Should().Be("MESOS_HTTPS");
+        driver["healthChecks"]![0]!["maxConsecutiveFailures"]!.GetValue<int>().Should().Be(0, "a driver is never replaced: a new one would be a new session");
         driver["cpus"]!.GetValue<double>().Should().Be(2);
         driver["mem"]!.GetValue<long>().Should().Be(4096);
         driver["env"]!["ISPARK_DRIVER_MEMORY"]!.GetValue<string>().Should().Be("2048m");

@@ -174,6 +174,18 @@ public sealed partial class MarathonSparkLauncher
         var app = BaseApp(appId, 1, o.Cpus, DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / (1024 * 1024), DriverPorts, sessionId, created, "driver");
         app["args"] = args;
         app["env"] = env;
+        // Marathon's UI shows the driver healthy once the gateway answers /health (open, nothing secret, not counted as
+        // use by the idle timer). Never killed for it (maxConsecutiveFailures 0): a new driver would be a new session.
+        app["healthChecks"] = new JsonArray(new JsonObject
+        {
+            ["protocol"] = "MESOS_HTTPS",
+            ["path"] = "/health",
+            ["portIndex"] = 0,
+            ["gracePeriodSeconds"] = (int)Math.Ceiling(o.StartupTimeout.TotalSeconds),
+            ["intervalSeconds"] = 30,
+            ["timeoutSeconds"] = 10,
+            ["maxConsecutiveFailures"] = 0,
+        });
         return app;
     }
 

@@ -13,9 +13,6 @@ public sealed class MlNotebookTests(SparkFixture spark)
     [Fact]
     public async Task The_ML_notebook_trains_evaluates_and_draws_every_chart_also_in_nbconverts_HTML()
     {
-        // The runner refreshes the cached copies of the packages it knows; the charts package is ours to refresh.
-        var cachedCharts = Path.Combine(NotebookRunner.NuGetPackagesFolder, "interactivespark.charts");
-        if (Directory.Exists(cachedCharts)) Directory.Delete(cachedCharts, recursive: true);
         var cs = spark.ConnectionString;
         var notebook = await NotebookRunner.ExecuteAsync("notebooks/ml.ipynb", new NotebookRunOptions
         {

@@ -51,6 +51,9 @@ public static class NotebookRunner
     {
         options ??= new NotebookRunOptions();
         var jupyter = await Tools.Value;
+        // Several test assemblies (run in parallel by `dotnet test` on the solution) pack into the same folder and
+        // clear the same package cache: one notebook run at a time across processes.
+        using var machineWide = await AcquireLockAsync(Repository.PathOf("artifacts", "notebook-tests", "notebook-run.lock"), options.Timeout);
         await EnsurePackedAsync();
 
         var input = Path.GetFullPath(Path.IsPathRooted(notebook) ? notebook : Repository.PathOf(notebook));
@@ -140,6 +143,24 @@ public static class NotebookRunner
         return jupyter;
     }
 
+    /// <summary>An exclusive lock on <paramref name="path"/> (held while the returned stream is open), waited for at most <paramref name="timeout"/>.</summary>
+    private static async Task<FileStream> AcquireLockAsync(string path, TimeSpan timeout)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
     private static async Task<string> PackAsync()
     {
         var project = Repository.PathOf("extensions", "InteractiveSpark.Interactive", "InteractiveSpark.Interactive.csproj");
@@ -154,7 +175,7 @@ public static class NotebookRunner
             throw new NotebookFailedException($"dotnet pack of the extension failed (exit code {code}):\n{Tail(log, 40)}");
         }
 
-        foreach (var id in new[] { "InteractiveSpark.Interactive", "InteractiveSpark.SparkConnect", "InteractiveSpark.Sessions", "InteractiveSpark.Rendering" })
+        foreach (var id in new[] { "InteractiveSpark.Interactive", "InteractiveSpark.SparkConnect", "InteractiveSpark.Sessions", "InteractiveSpark.Rendering", "InteractiveSpark.Charts" })
         {
             if (!Directory.EnumerateFiles(PackagesFolder, $"{id}.*.nupkg").Any())
             {

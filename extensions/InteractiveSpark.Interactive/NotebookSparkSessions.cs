@@ -1,4 +1,6 @@
+using InteractiveSpark.Logging;
 using InteractiveSpark.Sessions;
+using Microsoft.Extensions.Logging;
 
 namespace InteractiveSpark.Interactive;
 
@@ -8,13 +10,31 @@ namespace InteractiveSpark.Interactive;
 /// </summary>
 internal sealed class NotebookSparkSessions : IDisposable
 {
+    private readonly ProductLog? log;
     private int disposed;
 
     public NotebookSparkSessions()
     {
+        // The product log of this kernel (file sink on by default; ISPARK_LOG_* change it). A bad setting must not stop
+        // the notebook: the extension says so on load and runs without a log.
+        try
+        {
+            log = ProductLog.Create(LoggingOptions.FromEnvironment("notebook"));
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            LogProblem = $"InteractiveSpark logs nothing in this kernel: {e.Message}";
+        }
+
         // A kernel that exits without disposing its kernels must not leave local Spark servers behind.
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
+
+    /// <summary>Where sessions and launchers log; null when the log could not be set up (<see cref="LogProblem"/> says why).</summary>
+    public ILoggerFactory? LoggerFactory => log?.LoggerFactory;
+
+    /// <summary>Why there is no log, for the load line; null when there is one.</summary>
+    public string? LogProblem { get; }
 
     /// <summary>The registry behind this notebook's sessions.</summary>
     public SparkSessionRegistry Registry { get; } = new();
@@ -28,6 +48,7 @@ internal sealed class NotebookSparkSessions : IDisposable
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
             Registry.StopAllAsync().GetAwaiter().GetResult();
+            log?.Dispose();
         }
     }
 

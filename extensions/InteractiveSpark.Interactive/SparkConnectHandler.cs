@@ -57,6 +57,8 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             return false;
         }
 
+        // Launcher lines of this connect carry the session's name; the client's own lines its session id.
+        using var logScope = InteractiveSpark.Logging.ProductLog.BeginSession(options.Name);
         var progress = new ProgressLine(context, options.Name);
         LocalSparkServer? server = null;
         IAsyncDisposable? container = null;
@@ -129,6 +131,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
                         DriverMemory = options.DriverMemory ?? "2g",
                         Conf = options.Conf,
                         StartupTimeout = options.StartupTimeout,
+                        LoggerFactory = sessions.LoggerFactory,
                     },
                     cancellation).ConfigureAwait(false);
                 connectionString = server.ConnectionString;
@@ -144,7 +147,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             progress.Phase($"connecting to sc://{connectionString.Host}:{connectionString.Port.ToString(CultureInfo.InvariantCulture)}");
             session = await SparkSession.ConnectAsync(
                 connectionString,
-                sessionOptions with { ConnectTimeout = options.StartupTimeout },
+                sessionOptions with { ConnectTimeout = options.StartupTimeout, LoggerFactory = sessions.LoggerFactory },
                 cancellation).ConfigureAwait(false);
             var version = await session.VersionAsync(cancellation).ConfigureAwait(false);
             uiUrl ??= await AdvertisedUiAsync(session, connectionString, cancellation).ConfigureAwait(false);

@@ -30,6 +30,7 @@ public static class SparkKernelExtension
         ArgumentNullException.ThrowIfNull(kernel);
         var root = kernel as CompositeKernel ?? kernel.RootKernel as CompositeKernel
             ?? throw new ArgumentException("InteractiveSpark loads into a notebook's composite kernel.", nameof(kernel));
+        string? logProblem = null;
         lock (Loaded)
         {
             if (Loaded.TryGetValue(root, out _))
@@ -47,6 +48,7 @@ public static class SparkKernelExtension
             }
 
             var sessions = new NotebookSparkSessions();
+            logProblem = sessions.LogProblem;
             Loaded.Add(root, sessions);
             root.RegisterForDisposal(sessions);
             var handler = new SparkConnectHandler(sessions);
@@ -62,6 +64,11 @@ public static class SparkKernelExtension
         }
 
         KernelInvocationContext.Current?.DisplayAs(LoadedMessage, "text/plain");
+        if (logProblem is not null)
+        {
+            KernelInvocationContext.Current?.DisplayAs(logProblem, "text/plain");
+        }
+
         return Task.CompletedTask;
     }
 

@@ -27,6 +27,34 @@ public sealed class SparkConnectLiveTests(SparkServerFixture spark)
     }
 
     [Fact]
+    public async Task The_notebook_log_records_the_connect_under_the_session_id_without_the_token()
+    {
+        using var kernel = await InProcessKernel.StartAsync();
+        var result = await kernel.RunAsync($"#!spark-connect --name logged --url {spark.Url}");
+        result.Error.Should().BeNull();
+        kernel.CSharp.TryGetValue<SparkSession>("logged", out var session).Should().BeTrue();
+
+        // Where the product log goes for a notebook (ISPARK_LOG_DIR in CI, the default folder elsewhere).
+        var options = InteractiveSpark.Logging.LoggingOptions.FromEnvironment("notebook");
+        string text = "";
+        var deadline = DateTime.UtcNow.AddSeconds(10); // the file sink flushes every second
+        while (DateTime.UtcNow < deadline && !text.Contains(session.SessionId, StringComparison.Ordinal))
+        {
+            await Task.Delay(200);
+            text = string.Concat(Directory.GetFiles(options.Directory, "notebook-*.log").Select(ReadShared));
+        }
+
+        text.Should().MatchRegex($@"\[INF\] notebook session={Regex.Escape(session.SessionId)} InteractiveSpark.SparkConnect: Spark session {Regex.Escape(session.SessionId)} connected to ");
+        text.Should().NotContain(spark.Token!);
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    [Fact]
     public async Task A_name_in_use_is_refused_and_the_first_session_stays()
     {
         using var kernel = await InProcessKernel.StartAsync();

@@ -141,6 +141,36 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
     }
 
     [Fact]
+    public async Task A_session_whose_driver_ended_and_was_relaunched_by_Marathon_is_removed_by_the_sweep_and_a_live_one_is_not()
+    {
+        // Marathon restarts a driver that ends (idle timer after the notebook died): the sweep finds such sessions by their labels.
+        var launcher = new MarathonSparkLauncher(fx.Options("ended") with { StartupTimeout = TimeSpan.FromSeconds(60) });
+        var created = DateTimeOffset.UtcNow;
+        await using var session = await launcher.StartAsync();
+        (await launcher.RemoveEndedSessionsAsync()).Should().BeEmpty("the session's first driver still runs");
+        fx.Emulator.AppIds.Should().Contain(session.DriverAppId);
+
+        // The driver ends by itself after the startup window (as the idle timer would); Marathon starts another.
+        var window = created + TimeSpan.FromSeconds(66) - DateTimeOffset.UtcNow;
+        if (window > TimeSpan.Zero)
+        {
+            await Task.Delay(window);
+        }
+
+        await fx.Emulator.EndTaskAsync(session.DriverAppId);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await session.TasksAsync()).Any(t => t.Id != session.DriverTaskId && t.AppId == session.DriverAppId))
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "Marathon relaunches an ended task within a minute");
+            await Task.Delay(500);
+        }
+
+        (await launcher.RemoveEndedSessionsAsync()).Should().Equal(session.GroupId);
+        fx.Emulator.AppIds.Should().NotContain(id => id.StartsWith(session.GroupId, StringComparison.Ordinal));
+        (await fx.Emulator.ContainersAsync()).Should().NotContain(c => c.Labels[MarathonEmulator.MarathonEmulator.AppLabel].StartsWith(session.GroupId, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Marathon_refusals_carry_Marathons_message_401_403_409_422_and_never_the_password()
     {
         using var wrong = new MarathonClient(fx.Emulator.Url, MarathonCredentials.Basic(MarathonFixture.User, "not-the-password"));

@@ -107,6 +107,14 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the running task of this app the way its process would end by itself (SIGTERM, exit); Marathon then starts a new one.</summary>
+    public async Task EndTaskAsync(string appId)
+    {
+        var app = _apps.TryGetValue(appId, out var a) ? a : throw new InvalidOperationException($"No app {appId}.");
+        var task = app.Tasks.Values.FirstOrDefault(t => t.State == "TASK_RUNNING") ?? throw new InvalidOperationException($"{appId} has no running task.");
+        await _docker.Containers.StopContainerAsync(task.ContainerId!, new ContainerStopParameters { WaitBeforeKillSeconds = 20 }).ConfigureAwait(false);
+    }
+
     /// <summary>The containers this emulator started that still exist (running or not).</summary>
     public async Task<IReadOnlyList<ContainerListResponse>> ContainersAsync(CancellationToken cancellationToken = default) =>
         (await _docker.Containers.ListContainersAsync(
@@ -171,6 +179,7 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
         }));
         app.MapPost("/v2/apps", CreateAppAsync);
         app.MapPost("/v2/groups", CreateGroupAsync);
+        app.MapGet("/v2/apps", ListAppsAsync);
         app.MapGet("/v2/apps/{**id}", GetAppAsync);
         app.MapDelete("/v2/apps/{**id}", (HttpContext c, string id) => DeleteAsync(c, Normalize(id), group: false));
         app.MapGet("/v2/groups/{**id}", GetGroupAsync);
@@ -375,6 +384,33 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
         }
 
         await Json(context, 200, tasks ? TasksBody(appId) : new JsonObject { ["app"] = AppJson(app) }).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /v2/apps?label=...&amp;id=...</c>: label selectors <c>key</c>, <c>key==value</c>, <c>key!=value</c> (comma-separated, all must hold); tasks and last failure always embedded.</summary>
+    private async Task ListAppsAsync(HttpContext context)
+    {
+        var selectors = context.Request.Query["label"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var idPart = context.Request.Query["id"].ToString();
+        bool Matches(AppState app)
+        {
+            var labels = app.Definition["labels"] as JsonObject ?? [];
+            foreach (var selector in selectors)
+            {
+                var (key, op, value) = selector.Contains("!=", StringComparison.Ordinal) ? (selector.Split("!=")[0], "!=", selector.Split("!=")[1])
+                    : selector.Contains("==", StringComparison.Ordinal) ? (selector.Split("==")[0], "==", selector.Split("==")[1])
+                    : (selector, "", "");
+                var actual = labels[key.Trim()]?.GetValue<string>();
+                var ok = op switch { "==" => actual == value.Trim(), "!=" => actual is not null && actual != value.Trim(), _ => actual is not null };
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            return idPart.Length == 0 || app.Id.Contains(idPart, StringComparison.Ordinal);
+        }
+
+        await Json(context, 200, new JsonObject { ["apps"] = new JsonArray(_apps.Values.Where(Matches).OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => (JsonNode)AppJson(a)).ToArray()) }).ConfigureAwait(false);
     }
 
     private async Task GetGroupAsync(HttpContext context, string id)

@@ -94,6 +94,19 @@ public sealed class MarathonClient : IDisposable
             t["state"]?.GetValue<string>() ?? "TASK_UNKNOWN")).ToList();
     }
 
+    /// <summary>
+    /// <c>GET /v2/apps?label=SELECTOR&amp;embed=apps.tasks&amp;embed=apps.lastTaskFailure</c>: the apps whose labels match
+    /// (Marathon's selector syntax, e.g. <c>ispark.role==driver</c>), each with its tasks and last task failure, as Marathon
+    /// answered them.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> AppsAsync(string labelSelector, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(labelSelector);
+        var json = await SendAsync(
+            HttpMethod.Get, "v2/apps?label=" + Uri.EscapeDataString(labelSelector) + "&embed=apps.tasks&embed=apps.lastTaskFailure", null, cancellationToken).ConfigureAwait(false);
+        return (json?["apps"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+    }
+
     /// <summary><c>GET /v2/apps/{id}?embed=apps.lastTaskFailure</c>: why its last task failed, or null; null app (404) gives null too.</summary>
     public async Task<MarathonTaskFailure?> LastTaskFailureAsync(string appId, CancellationToken cancellationToken = default)
     {

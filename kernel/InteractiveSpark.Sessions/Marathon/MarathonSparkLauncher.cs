@@ -137,6 +137,55 @@ public sealed partial class MarathonSparkLauncher
         }
     }
 
+    /// <summary>
+    /// Removes the groups of this owner's sessions under <see cref="MarathonSparkLauncherOptions.Group"/> whose driver has
+    /// ended (all owners' with <paramref name="allOwners"/>, for an operator). Marathon keeps apps running: when a driver
+    /// ends (its idle timer fired because the notebook died, or it crashed), Marathon starts a new one, a fresh Spark
+    /// nobody can use (its certificate and Spark differ from what the notebook pinned). A driver task counts as such a
+    /// relaunch when it was staged later than <c>ispark.created</c> plus <c>ispark.startup-timeout</c> (the first one
+    /// always runs within that, or the launcher removed the group), or when the driver app has a
+    /// <c>lastTaskFailure</c> after its start. Returns the groups removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveEndedSessionsAsync(bool allOwners = false, CancellationToken cancellationToken = default)
+    {
+        var o = _options;
+        using var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
+        var prefix = "/" + o.Group.Trim('/').ToLowerInvariant() + "/";
+        var removed = new List<string>();
+        foreach (var app in await client.AppsAsync(DockerSparkContainers.RoleLabel + "==driver", cancellationToken).ConfigureAwait(false))
+        {
+            var id = app["id"]?.GetValue<string>() ?? "";
+            var labels = app["labels"] as JsonObject;
+            string? Label(string key) => labels?[key]?.GetValue<string>();
+            if (!id.StartsWith(prefix, StringComparison.Ordinal) || !id.EndsWith("/driver", StringComparison.Ordinal)
+                || (!allOwners && Label(DockerSparkContainers.OwnerLabel) != o.Owner)
+                || !DateTimeOffset.TryParse(Label(DockerSparkContainers.CreatedLabel), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created))
+            {
+                continue;
+            }
+
+            var startup = TimeSpan.FromSeconds(double.TryParse(Label("ispark.startup-timeout")?.TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 300);
+            var firstTaskBy = created + startup + TimeSpan.FromSeconds(5);
+            var relaunched = (app["tasks"] as JsonArray ?? []).OfType<JsonObject>().Any(t =>
+                DateTimeOffset.TryParse(t["stagedAt"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var staged) && staged > firstTaskBy);
+            var failed = app["lastTaskFailure"] is JsonObject f
+                && DateTimeOffset.TryParse(f["timestamp"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at > created;
+            if (relaunched || failed)
+            {
+                var group = id[..id.LastIndexOf('/')];
+                var deployment = await client.DeleteGroupAsync(group, cancellationToken).ConfigureAwait(false);
+                if (deployment is not null)
+                {
+                    await client.WaitForDeploymentAsync(deployment, TimeSpan.FromSeconds(60), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                removed.Add(group);
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>The driver app's definition (public so tests can validate it against Marathon's schema).</summary>
     public JsonObject DriverApp(string appId, string sessionId, string tokenSha256Hex, string created)
     {
@@ -226,6 +275,7 @@ public sealed partial class MarathonSparkLauncher
         labels[DockerSparkContainers.CreatedLabel] = created;
         labels[DockerSparkContainers.NameLabel] = o.Name;
         labels[DockerSparkContainers.RoleLabel] = role;
+        labels["ispark.startup-timeout"] = ((long)Math.Ceiling(o.StartupTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
         labels["ispark.idle-timeout"] = o.IdleTimeout == Timeout.InfiniteTimeSpan ? "never" : ((long)o.IdleTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
         var app = new JsonObject
         {

@@ -150,6 +150,42 @@ public sealed class MlApiTests(SparkFixture spark)
     }
 
     [Fact]
+    public async Task A_pipeline_model_saves_in_Sparks_layout_and_loads_back_with_every_stage()
+    {
+        await using var s = await spark.ConnectAsync();
+        var data = MlData.Binary(s, 600);
+        await using var model = await new Pipeline(
+            new StringIndexer { InputCol = "cat", OutputCol = "catIndex" },
+            new OneHotEncoder { InputCols = ["catIndex"], OutputCols = ["catVector"] },
+            new VectorAssembler { InputCols = ["x1", "x2", "catVector"], OutputCol = "features" },
+            new LogisticRegression { MaxIter = 10 }).FitAsync(data);
+        var dir = Path.Combine(Path.GetTempPath(), "ispark-ml-pipeline-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await model.SaveAsync(s, dir);
+            Directory.GetDirectories(Path.Combine(dir, "stages")).Select(Path.GetFileName).Should()
+                .BeEquivalentTo(model.Stages.Select((t, i) => $"{i}_{t.Uid}"));
+            var expected = (await model.Transform(data).Select("prediction", "probability").CollectAsync()).Select(r => r[1]!.ToString()).ToArray();
+
+            await using var loaded = await PipelineModel.LoadAsync(s, dir);
+            loaded.Uid.Should().Be(model.Uid);
+            loaded.Stages.Select(t => t.GetType()).Should().Equal(model.Stages.Select(t => t.GetType()));
+            ((VectorAssembler)loaded.Stages[2]).InputCols.Should().Equal("x1", "x2", "catVector");
+            (await loaded.Transform(data).Select("probability").CollectAsync()).Select(r => r[0]!.ToString()).Should().Equal(expected);
+
+            // Spark's own reader is not reachable over Connect: the server refuses to read a PipelineModel as one operator.
+            var sparkRead = async () => await MlPersistence.LoadModelAsync(s, PipelineModel.JvmClass, dir, (ss, id, uid) => new AnyModel(ss, id, uid), default);
+            (await sparkRead.Should().ThrowAsync<SparkException>()).Which.Message.Should().Contain("Unsupported read for org.apache.spark.ml.PipelineModel");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed class AnyModel(SparkSession session, string id, string uid) : Model(PipelineModel.JvmClass, session, id, uid);
+
+    [Fact]
     public async Task Params_have_Sparks_names_docs_and_defaults_and_bad_values_come_back_as_clear_errors()
     {
         var lr = new LogisticRegression();

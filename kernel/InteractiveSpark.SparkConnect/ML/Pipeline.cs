@@ -57,17 +57,28 @@ public sealed class Pipeline
             foreach (var m in fitted.OfType<Model>()) await m.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new PipelineModel(fitted);
+        return new PipelineModel(fitted, null);
     }
 }
 
 /// <summary>A fitted <see cref="Pipeline"/>: transformers and models applied in order. Disposing it releases every model on the server.</summary>
 public sealed class PipelineModel : IAsyncDisposable
 {
-    internal PipelineModel(IReadOnlyList<Transformer> stages) => Stages = stages;
+    internal const string JvmClass = "org.apache.spark.ml.PipelineModel";
+
+    /// <summary>A pipeline model of fitted <paramref name="stages"/> (e.g. models fitted or loaded one by one).</summary>
+    public PipelineModel(IReadOnlyList<Transformer> stages, string? uid = null)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        Stages = stages.ToArray();
+        Uid = uid ?? PipelineStage.NewUid(JvmClass);
+    }
 
     /// <summary>The stages, in order (fitted models where the pipeline had estimators).</summary>
     public IReadOnlyList<Transformer> Stages { get; }
+
+    /// <summary>The pipeline model's uid, as saved metadata names it.</summary>
+    public string Uid { get; }
 
     /// <summary>The last stage of type <typeparamref name="T"/>, e.g. <c>model.Stage&lt;LogisticRegressionModel&gt;()</c>.</summary>
     public T Stage<T>() where T : Transformer =>
@@ -79,6 +90,18 @@ public sealed class PipelineModel : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(dataset);
         return Stages.Aggregate(dataset, (df, t) => t.Transform(df));
     }
+
+    /// <summary>
+    /// Saves the pipeline in Spark's PipelineModel layout (<c>metadata/</c> naming the stage uids, each stage under
+    /// <c>stages/N_uid/</c> in its own format), the layout Scala's and PySpark's <c>PipelineModel.load</c> read (not
+    /// checked against them here: Spark Connect refuses to read a PipelineModel as one operator).
+    /// </summary>
+    public Task SaveAsync(SparkSession session, string path, bool overwrite = false, CancellationToken cancellationToken = default) =>
+        MlPersistence.SavePipelineAsync(session, this, path, overwrite, cancellationToken);
+
+    /// <summary>Loads a pipeline model saved in Spark's layout (by <see cref="SaveAsync"/>, PySpark or Scala) whose stages are types this library knows.</summary>
+    public static Task<PipelineModel> LoadAsync(SparkSession session, string path, CancellationToken cancellationToken = default) =>
+        MlPersistence.LoadPipelineAsync(session, path, cancellationToken);
 
     /// <summary>Releases every fitted model of the pipeline on the server.</summary>
     public async ValueTask DisposeAsync()

@@ -249,7 +249,9 @@ public sealed class MlApiTests(SparkFixture spark)
         var data = new VectorAssembler { InputCols = ["x1"], OutputCol = "features" }.Transform(MlData.Binary(s, 10));
         var unknown = new UnknownEstimator();
         var fit = async () => await unknown.FitAsync(data);
-        (await fit.Should().ThrowAsync<SparkException>()).Which.Message.Should().Contain("org.example.NoSuchEstimator");
+        var error = (await fit.Should().ThrowAsync<SparkException>()).Which;
+        error.Message.Should().StartWith("Fitting NoSuchEstimator").And.Contain("org.example.NoSuchEstimator");
+        error.ErrorClass.Should().StartWith("CONNECT_ML.", "Spark's error class is kept on the wrapping exception");
     }
 
     private sealed class UnknownEstimator() : Estimator<LogisticRegressionModel>("org.example.NoSuchEstimator", null)

@@ -48,7 +48,8 @@ internal static class MlCommands
         catch (SparkException e)
         {
             // Spark's ML errors name neither the stage nor the step; say which one failed and keep Spark's error inside.
-            throw new SparkException($"{what} failed: {e.Message}", e);
+            throw new SparkException($"{what} failed: {e.Message}", e, e.ErrorClass, e.SqlState, e.MessageParameters, e.QueryContexts,
+                e.ErrorTypeHierarchy, e.ServerStackTrace, e.StatusCode, e.ErrorId);
         }
         return responses.LastOrDefault(r => r.MlCommandResult is not null)?.MlCommandResult
                ?? throw new SparkException($"{what}: the server sent no ML result.");

@@ -13,7 +13,7 @@ namespace InteractiveSpark.SparkConnect.ML;
 public abstract class PipelineStage
 {
     private static readonly ConcurrentDictionary<Type, Param[]> Declared = new();
-    private readonly Dictionary<string, object> values = new(StringComparer.Ordinal);
+    private Dictionary<string, object> values = new(StringComparer.Ordinal);
     private readonly Lock valuesLock = new();
 
     /// <summary>A stage of JVM class <paramref name="className"/> with a fresh uid in Spark's style (<c>prefix_12hex</c>).</summary>
@@ -99,6 +99,15 @@ public abstract class PipelineStage
     internal IReadOnlyDictionary<string, object> SetValues()
     {
         lock (valuesLock) return new Dictionary<string, object>(values);
+    }
+
+    /// <summary>A copy of this stage (same class and uid) with <paramref name="extra"/> set on top of its values, as Spark's <c>copy(extra)</c>.</summary>
+    internal PipelineStage CopyWith(IReadOnlyDictionary<string, object> extra)
+    {
+        var copy = (PipelineStage)MemberwiseClone();
+        lock (valuesLock) copy.values = new Dictionary<string, object>(values, StringComparer.Ordinal);
+        foreach (var (k, v) in extra) copy.Set(k, v);
+        return copy;
     }
 
     internal void CopyValuesFrom(PipelineStage other)

@@ -91,6 +91,12 @@ internal static class RunCommand
         }
 
         var output = request.Output ?? Path.Combine(Environment.CurrentDirectory, Path.GetFileNameWithoutExtension(request.Notebook) + ".out.ipynb");
+        if (!string.Equals(Path.GetExtension(output), ".ipynb", StringComparison.OrdinalIgnoreCase))
+        {
+            console.WriteLine($"ispark run: -o {output}: the executed notebook is written as .ipynb (a .dib has no place for outputs).");
+            return ExitCodes.BadInput;
+        }
+
         if (string.Equals(Path.GetFullPath(output), Path.GetFullPath(request.Notebook), StringComparison.Ordinal))
         {
             console.WriteLine("ispark run: the output would overwrite the input notebook; pass another -o.");

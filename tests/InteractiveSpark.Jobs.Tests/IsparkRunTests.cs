@@ -98,4 +98,19 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
         var stopped = OutputNotebook.Load(Path.Combine(folder, "slow.ipynb"));
         ((string?)stopped.Document["metadata"]!["ispark"]!["status"]).Should().Be("timedout");
     }
+
+    [Fact]
+    public async Task An_fsharp_notebook_gets_its_parameters_as_fsharp_bindings_typed_by_its_defaults()
+    {
+        var folder = IsparkTool.NewRunFolder();
+        var notebook = Path.Combine(IsparkTool.Root, "tests", "InteractiveSpark.Jobs.Tests", "TestNotebooks", "fsharp.dib");
+
+        var run = await IsparkTool.RunAsync(["run", notebook, "--no-extension", "-p", "rows=42", "-p", "ratio=2", "-p", "name=a \"quoted\" name", "-o", "fs.ipynb"], folder);
+
+        run.ExitCode.Should().Be(0, run.Output);
+        var done = OutputNotebook.Load(Path.Combine(folder, "fs.ipynb"));
+        var injected = done.Cells.Single(c => OutputNotebook.Tags(c).Contains("injected-parameters"));
+        OutputNotebook.Source(injected).Should().Contain("let rows = 42").And.Contain("let ratio = 2.0").And.Contain("let name = \"a \\\"quoted\\\" name\"");
+        string.Join("\n", done.Cells.Select(OutputNotebook.OutputText)).Should().Contain("rows 42 (Int32), ratio 2 (Double), name a \"quoted\" name");
+    }
 }

@@ -90,4 +90,20 @@ public sealed class NotebookParametersTests
 
         act.Should().Throw<ArgumentException>().WithMessage($"-p {pair}: *");
     }
+
+    [Fact]
+    public void An_fsharp_parameters_cell_gets_let_bindings_typed_by_its_defaults()
+    {
+        var parameters = new NotebookCell(CellType.Code, "let day = \"x\"\nlet rows : int64 = 5\nlet ratio = 1.5 // share\nlet price = 2M\nlet on = true", "fsharp");
+        parameters.AddTag(NotebookParameters.ParametersTag);
+        var notebook = new Notebook([parameters]);
+
+        NotebookParameters.Inject(notebook, NotebookParameters.ParsePairs(["day=y", "rows=7", "ratio=3", "price=2.5", "on=false"]))
+            .Should().BeEmpty();
+
+        notebook.Cells[1].KernelName.Should().Be("fsharp");
+        notebook.Cells[1].Source.Split('\n').Skip(1).Should().Equal("let day = \"y\"", "let rows = 7L", "let ratio = 3.0", "let price = 2.5M", "let on = false");
+        var act = () => NotebookParameters.Inject(notebook, NotebookParameters.ParsePairs(["ratio=abc"]));
+        act.Should().Throw<ArgumentException>().WithMessage("parameter 'ratio': 'abc' is not a double*");
+    }
 }

@@ -67,13 +67,30 @@ public static partial class NotebookParameters
         return result;
     }
 
-    /// <summary>The defaults the parameters cell declares (simple declarations, one per line).</summary>
-    public static IReadOnlyList<ParameterDefault> ReadDefaults(NotebookCell parametersCell)
+    /// <summary>
+    /// The defaults the parameters cell declares (simple declarations, one per line): C# (<c>var x = 1;</c>, <c>int x = 1;</c>)
+    /// or, for an F# cell, <c>let x = 1</c> and <c>let x : int = 1</c>. Types are given in C# names (F#'s <c>float</c> is <c>double</c>).
+    /// </summary>
+    public static IReadOnlyList<ParameterDefault> ReadDefaults(NotebookCell parametersCell, string kernelName = Notebook.DefaultKernelName)
     {
         ArgumentNullException.ThrowIfNull(parametersCell);
         var defaults = new List<ParameterDefault>();
+        var fsharp = kernelName == "fsharp";
         foreach (var line in parametersCell.Source.Split('\n'))
         {
+            if (fsharp)
+            {
+                var let = FSharpDeclaration().Match(line);
+                if (let.Success)
+                {
+                    var fsValue = let.Groups["value"].Value.Trim();
+                    var fsType = let.Groups["type"].Success ? FromFSharpType(let.Groups["type"].Value) : TypeOfLiteral(fsValue, fsharp: true);
+                    defaults.Add(new ParameterDefault(let.Groups["name"].Value, fsType, fsValue));
+                }
+
+                continue;
+            }
+
             var match = Declaration().Match(line);
             if (!match.Success)
             {
@@ -106,7 +123,9 @@ public static partial class NotebookParameters
 
         notebook.Cells.RemoveAll(c => c.HasTag(InjectedTag));
         var parameters = notebook.Cells.FindIndex(c => c.IsCode && c.HasTag(ParametersTag));
-        var defaults = parameters >= 0 ? ReadDefaults(notebook.Cells[parameters]) : [];
+        var kernel = parameters >= 0 ? notebook.KernelOf(notebook.Cells[parameters]) : notebook.DefaultKernel;
+        var fsharp = kernel == "fsharp";
+        var defaults = parameters >= 0 ? ReadDefaults(notebook.Cells[parameters], kernel) : [];
         if (parameters < 0)
         {
             warnings.Add("the notebook has no cell tagged 'parameters': the parameters go into a new first cell.");
@@ -123,11 +142,22 @@ public static partial class NotebookParameters
             }
 
             type ??= TypeOfValue(text);
-            source.Append(type).Append(' ').Append(name).Append(" = ").Append(Literal(name, type, text)).Append(";\n");
+            if (fsharp)
+            {
+                source.Append("let ").Append(name).Append(" = ").Append(Literal(name, type, text, fsharp: true)).Append('\n');
+            }
+            else
+            {
+                source.Append(type).Append(' ').Append(name).Append(" = ").Append(Literal(name, type, text)).Append(";\n");
+            }
         }
 
-        var cell = new NotebookCell(CellType.Code, source.ToString().TrimEnd('\n'),
-            parameters >= 0 ? notebook.Cells[parameters].KernelName : null);
+        var cell = new NotebookCell(CellType.Code, source.ToString().TrimEnd('\n'), parameters >= 0 ? notebook.Cells[parameters].KernelName : null);
+        if (cell.KernelName is { } named)
+        {
+            cell.Metadata["polyglot_notebook"] = new JsonObject { ["kernelName"] = named };
+        }
+
         cell.AddTag(InjectedTag);
         notebook.Cells.Insert(parameters + 1, cell);
         notebook.Metadata["ispark"] ??= new JsonObject();
@@ -142,11 +172,28 @@ public static partial class NotebookParameters
     }
 
     /// <summary>The C# literal of a value for a type; throws when the text is not a value of that type.</summary>
-    internal static string Literal(string name, string type, string text)
+    internal static string Literal(string name, string type, string text, bool fsharp = false)
     {
         var invariant = CultureInfo.InvariantCulture;
         string Fail() => throw new ArgumentException($"parameter '{name}': '{text}' is not a {type} (the type of its default in the parameters cell).");
         var t = text.Trim();
+        if (fsharp)
+        {
+            return type switch
+            {
+                "string" => StringLiteral(text),
+                "int" => int.TryParse(t, NumberStyles.Integer, invariant, out var fi) ? fi.ToString(invariant) : Fail(),
+                "long" => long.TryParse(t, NumberStyles.Integer, invariant, out var fl) ? fl.ToString(invariant) + "L" : Fail(),
+                "double" => double.TryParse(t, NumberStyles.Float, invariant, out var fd) && double.IsFinite(fd) ? FSharpFloat(fd.ToString("R", invariant)) : Fail(),
+                "float" => float.TryParse(t, NumberStyles.Float, invariant, out var ff) && float.IsFinite(ff) ? FSharpFloat(ff.ToString("R", invariant)) + "f" : Fail(),
+                "decimal" => decimal.TryParse(t, NumberStyles.Float, invariant, out var fm) ? fm.ToString(invariant) + "M" : Fail(),
+                "bool" => bool.TryParse(t, out var fb) ? (fb ? "true" : "false") : Fail(),
+                "DateTime" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan" or "Guid" =>
+                    CanParse(type, t) ? $"System.{type}.Parse({StringLiteral(t)}, System.Globalization.CultureInfo.InvariantCulture)" : Fail(),
+                _ => Fail(),
+            };
+        }
+
         return type switch
         {
             "string" => StringLiteral(text),
@@ -202,9 +249,26 @@ public static partial class NotebookParameters
     }
 
     /// <summary>The type of a default written with <c>var</c>, from its literal; null when it is an expression.</summary>
-    internal static string? TypeOfLiteral(string value)
+    internal static string? TypeOfLiteral(string value, bool fsharp = false)
     {
         var v = value.Trim();
+        if (fsharp)
+        {
+            // F#: 1 int, 1L int64, 1.0 / 1e3 float (double), 1.5f float32, 1.5M decimal.
+            var f = FSharpNumber().Match(v);
+            if (f.Success)
+            {
+                return f.Groups["suffix"].Value switch
+                {
+                    "L" => "long",
+                    "M" or "m" => "decimal",
+                    "f" or "F" => "float",
+                    _ when f.Groups["fraction"].Success || f.Groups["exponent"].Success => "double",
+                    _ => "int",
+                };
+            }
+        }
+
         if (v.StartsWith('"') || v.StartsWith("@\"", StringComparison.Ordinal) || v.StartsWith("$\"", StringComparison.Ordinal) || v.StartsWith("\"\"\"", StringComparison.Ordinal))
         {
             return "string";
@@ -265,8 +329,32 @@ public static partial class NotebookParameters
         return t is "true" or "false" or "True" or "False" ? "bool" : "string";
     }
 
+    /// <summary>F# writes a float literal with a '.' or an exponent ("2" would be an int).</summary>
+    private static string FSharpFloat(string text) =>
+        text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0";
+
+    /// <summary>F# type names in C#'s (the names this class types parameters with).</summary>
+    private static string? FromFSharpType(string type) => type switch
+    {
+        "string" or "String" => "string",
+        "int" or "int32" or "Int32" => "int",
+        "int64" or "Int64" => "long",
+        "float" or "double" or "Double" => "double",
+        "float32" or "single" or "Single" => "float",
+        "decimal" or "Decimal" => "decimal",
+        "bool" or "Boolean" => "bool",
+        var other when KnownTypes.Contains(other) => other,
+        _ => null,
+    };
+
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex Identifier();
+
+    [GeneratedRegex(@"^\s*let\s+(?:mutable\s+)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*(?<type>[A-Za-z_][A-Za-z0-9_.]*)\s*)?=\s*(?<value>[^/]+?|""[^""]*"")\s*(//.*)?$")]
+    private static partial Regex FSharpDeclaration();
+
+    [GeneratedRegex(@"^-?[0-9][0-9_]*(?<fraction>\.[0-9_]+)?(?<exponent>[eE][+-]?[0-9]+)?(?<suffix>[LMmfF])?$")]
+    private static partial Regex FSharpNumber();
 
     [GeneratedRegex(@"^\s*(?:(?<type>[A-Za-z_][A-Za-z0-9_.]*\??)\s+)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?<value>[^;]+|""[^""]*"");\s*(//.*)?$")]
     private static partial Regex Declaration();

@@ -175,7 +175,7 @@ public static class NotebookRunner
             throw new NotebookFailedException($"dotnet pack of the extension failed (exit code {code}):\n{Tail(log, 40)}");
         }
 
-        foreach (var id in new[] { "InteractiveSpark.Interactive", "InteractiveSpark.SparkConnect", "InteractiveSpark.Sessions", "InteractiveSpark.Rendering", "InteractiveSpark.Charts" })
+        foreach (var id in new[] { "InteractiveSpark.Interactive", "InteractiveSpark.SparkConnect", "InteractiveSpark.Sessions", "InteractiveSpark.Rendering", "InteractiveSpark.Charts", "InteractiveSpark.Kafka" })
         {
             if (!Directory.EnumerateFiles(PackagesFolder, $"{id}.*.nupkg").Any())
             {

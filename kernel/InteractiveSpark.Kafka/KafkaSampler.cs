@@ -88,7 +88,8 @@ public sealed class KafkaSampler
             EnablePartitionEof = true,
             AllowAutoCreateTopics = false,
             ClientId = "interactivespark-kafka-sample",
-            FetchWaitMaxMs = 100,
+            // A sample wants the end of each partition soon: the broker answers an empty fetch after 10 ms, not 500.
+            FetchWaitMaxMs = 10,
             AutoOffsetReset = AutoOffsetReset.Latest,
         };
         Connection.Apply(config);

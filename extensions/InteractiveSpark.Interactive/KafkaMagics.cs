@@ -88,10 +88,7 @@ internal sealed class KafkaMagics
         var name = command.Session?.Trim() ?? "";
         if (sessions.Registry.Find(name) is not { } open)
         {
-            var names = sessions.All.Select(s => s.Name).ToArray();
-            context.Fail(command, message: names.Length == 0
-                ? $"No Spark session named '{name}' is open in this notebook (none is open): open one with #!spark-connect."
-                : $"No Spark session named '{name}' is open in this notebook; open: {string.Join(", ", names)}.");
+            context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
             return;
         }
 

@@ -79,6 +79,15 @@ internal static class SparkConnectCommandValues
             Image = One("--image"), Cpus = One("--cpus"), Memory = One("--memory"), Executors = One("--executors"),
             IdleTimeout = One("--idle-timeout"), Prefix = One("--prefix"),
             Marathon = One("--marathon"), Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
+            UnclosedQuote = RepeatedParameter.HasUnclosedQuote(command, directive),
+            StrayWords = RepeatedParameter.StrayWords(command, directive),
+            // An option written without its value (`--spark-home` at the end of the line) arrives as "", not as absent.
+            EmptyOptions = (options ?? new Dictionary<string, JsonElement>()).Where(kv => kv.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+                                             && (Strings(kv.Value) ?? []).All(string.IsNullOrWhiteSpace)
+                                             && (Strings(kv.Value) ?? []).Count > 0)
+                .Select(kv => kv.Key)
+                .Concat(RepeatedParameter.OptionsWithoutValue(command, directive))
+                .Select(SparkConnectOptions.OptionName).Distinct().ToArray(),
         };
     }
 

@@ -26,6 +26,16 @@ public enum SparkLauncher
 /// </summary>
 public sealed record SparkConnectOptions
 {
+    /// <summary>The option as typed, from its bound name ("sparkHome", "spark-home" or "--spark-home").</summary>
+    internal static string OptionName(string bound) =>
+        "--" + System.Text.RegularExpressions.Regex.Replace(bound.TrimStart('-'), "(?<=[a-z])([A-Z])", "-$1").ToLowerInvariant();
+
+    /// <summary>The longest value of one <c>--conf</c> setting (it travels on a command line).</summary>
+    public const int MaxConfValueLength = 64 * 1024;
+
+    /// <summary>The longest session name.</summary>
+    public const int MaxNameLength = 64;
+
     /// <summary>The default time a launcher may take to start its server.</summary>
     public static readonly TimeSpan DefaultStartupTimeout = TimeSpan.FromSeconds(120);
 
@@ -87,17 +97,40 @@ public sealed record SparkConnectOptions
     public static SparkConnectOptions Parse(SparkConnectValues values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        if (values.UnclosedQuote)
+        {
+            throw new SparkMagicException("This line has a quote (\") that is never closed: close it, or remove it, and run the cell again.");
+        }
+
+        if (values.StrayWords.Count > 0)
+        {
+            throw new SparkMagicException(
+                $"Unexpected '{MagicText.Shown(values.StrayWords[0])}' on the line: every value follows its option, as in --name dev --launcher local (#!spark-connect -h lists them).");
+        }
+
+        if (values.EmptyOptions.Count > 0)
+        {
+            throw new SparkMagicException(
+                $"{string.Join(", ", values.EmptyOptions)} needs a value (run #!spark-connect -h for the options).");
+        }
+
         var name = values.Name?.Trim();
         if (string.IsNullOrEmpty(name))
         {
             throw new SparkMagicException("Give the session a name: --name dev (it becomes the C# variable that holds the session).");
         }
 
+        if (name.Length > MaxNameLength)
+        {
+            throw new SparkMagicException(
+                $"'{MagicText.Shown(name)}' is too long for a session name (it names a C# variable, a kernel and containers): use at most {MaxNameLength} characters, e.g. --name dev.");
+        }
+
         if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None
             || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.VarKeyword)
         {
             throw new SparkMagicException(
-                $"'{name}' cannot be a session name: the name becomes a C# variable, so use letters, digits and _ (not starting with a digit, not a C# keyword), e.g. --name dev.");
+                $"'{MagicText.Shown(name)}' cannot be a session name: the name becomes a C# variable, so use letters, digits and _ (not starting with a digit, not a C# keyword), e.g. --name dev.");
         }
 
         var launcherText = values.Launcher?.Trim();
@@ -121,7 +154,7 @@ public sealed record SparkConnectOptions
                 "docker" => SparkLauncher.Docker,
                 "url" => SparkLauncher.Url,
                 "marathon" => SparkLauncher.Marathon,
-                _ => throw new SparkMagicException($"Unknown launcher '{launcherText}': use --launcher local, docker or marathon, or --url sc://host:port."),
+                _ => throw new SparkMagicException($"Unknown launcher '{MagicText.Shown(launcherText)}': use --launcher local, docker or marathon, or --url sc://host:port."),
             };
         }
 
@@ -202,7 +235,7 @@ public sealed record SparkConnectOptions
             var parts = c.Split(':', 3);
             if (parts.Length < 2 || parts.Any(string.IsNullOrWhiteSpace))
             {
-                throw new SparkMagicException($"--constraint takes field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE or rack:LIKE:r1; got '{c}'.");
+                throw new SparkMagicException($"--constraint takes field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE or rack:LIKE:r1; got '{MagicText.Shown(c)}'.");
             }
 
             constraints.Add(parts);
@@ -214,7 +247,7 @@ public sealed record SparkConnectOptions
             var eq = pair.IndexOf('=');
             if (eq <= 0)
             {
-                throw new SparkMagicException($"--label takes key=value, e.g. --label cost-center=analytics; got '{pair}'.");
+                throw new SparkMagicException($"--label takes key=value, e.g. --label cost-center=analytics; got '{MagicText.Shown(pair)}'.");
             }
 
             labels[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
@@ -223,9 +256,9 @@ public sealed record SparkConnectOptions
         double? cpus = null;
         if (!string.IsNullOrWhiteSpace(values.Cpus))
         {
-            if (!double.TryParse(values.Cpus.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) || c <= 0 || c > 1024)
+            if (!double.TryParse(values.Cpus.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) || !double.IsFinite(c) || c <= 0 || c > 1024)
             {
-                throw new SparkMagicException($"--cpus takes a positive number such as 2 or 0.5; got '{values.Cpus.Trim()}'.");
+                throw new SparkMagicException($"--cpus takes a positive number such as 2 or 0.5; got '{MagicText.Shown(values.Cpus.Trim())}'.");
             }
 
             cpus = c;
@@ -238,7 +271,7 @@ public sealed record SparkConnectOptions
             if (!System.Text.RegularExpressions.Regex.IsMatch(memory, @"^\d+(\.\d+)?[kmgt]?b?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
                 || InteractiveSpark.Sessions.Docker.DockerSparkLauncher.ParseBytes(memory, "--memory") < 512L * 1024 * 1024)
             {
-                throw new SparkMagicException($"--memory takes a size of at least 512m, such as 4g; got '{memory}'.");
+                throw new SparkMagicException($"--memory takes a size of at least 512m, such as 4g; got '{MagicText.Shown(memory)}'.");
             }
         }
 
@@ -246,7 +279,7 @@ public sealed record SparkConnectOptions
         if (!string.IsNullOrWhiteSpace(values.Executors)
             && (!int.TryParse(values.Executors.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out executors) || executors > 64))
         {
-            throw new SparkMagicException($"--executors takes a whole number from 0 to 64; got '{values.Executors.Trim()}'.");
+            throw new SparkMagicException($"--executors takes a whole number from 0 to 64; got '{MagicText.Shown(values.Executors.Trim())}'.");
         }
 
         TimeSpan? idle = null;
@@ -256,7 +289,7 @@ public sealed record SparkConnectOptions
             var m = System.Text.RegularExpressions.Regex.Match(text, @"^(\d+(?:\.\d+)?)\s*(s|m|h)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
             if (!m.Success)
             {
-                throw new SparkMagicException($"--idle-timeout takes a duration such as 90s, 30m or 2h (0 = never); got '{text}'.");
+                throw new SparkMagicException($"--idle-timeout takes a duration such as 90s, 30m or 2h (0 = never); got '{MagicText.Shown(text)}'.");
             }
 
             var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -272,7 +305,7 @@ public sealed record SparkConnectOptions
             }
             else if (idle < TimeSpan.FromSeconds(5))
             {
-                throw new SparkMagicException($"--idle-timeout must be at least 5s (or 0 for never); got '{text}'.");
+                throw new SparkMagicException($"--idle-timeout must be at least 5s (or 0 for never); got '{MagicText.Shown(text)}'.");
             }
         }
 
@@ -304,13 +337,14 @@ public sealed record SparkConnectOptions
         }
 
         var timeout = DefaultStartupTimeout;
-        if (!string.IsNullOrWhiteSpace(values.StartupTimeout))
+        if (values.StartupTimeout is not null)
         {
+            // Given but empty ("") is a mistake too, not "the default".
             var text = values.StartupTimeout.Trim();
             var seconds = text.EndsWith('s') ? text[..^1] : text;
-            if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || s <= 0 || s > 3600)
+            if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || !double.IsFinite(s) || s <= 0 || s > 3600)
             {
-                throw new SparkMagicException($"--startup-timeout takes seconds between 1 and 3600, e.g. --startup-timeout 180; got '{text}'.");
+                throw new SparkMagicException($"--startup-timeout takes seconds between 1 and 3600, e.g. --startup-timeout 180; got '{MagicText.Shown(text)}'.");
             }
 
             timeout = TimeSpan.FromSeconds(s);
@@ -322,7 +356,19 @@ public sealed record SparkConnectOptions
             var eq = pair.IndexOf('=');
             if (eq <= 0 || string.IsNullOrWhiteSpace(pair[..eq]))
             {
-                throw new SparkMagicException($"--conf takes key=value, e.g. --conf spark.sql.shuffle.partitions=8; got '{pair}'.");
+                throw new SparkMagicException($"--conf takes key=value, e.g. --conf spark.sql.shuffle.partitions=8; got '{MagicText.Shown(pair)}'.");
+            }
+
+            // Spark's setting names are dotted words; a quote or a space in one is a typing slip (an unclosed quote).
+            if (!System.Text.RegularExpressions.Regex.IsMatch(pair[..eq].Trim(), @"^[A-Za-z0-9_.\-\[\]]+$"))
+            {
+                throw new SparkMagicException($"--conf: '{MagicText.Shown(pair[..eq].Trim())}' is not a Spark setting name (letters, digits, '.', '_', '-'), e.g. --conf spark.sql.shuffle.partitions=8.");
+            }
+
+            if (pair.Length - eq - 1 > MaxConfValueLength)
+            {
+                throw new SparkMagicException(
+                    $"--conf {MagicText.Shown(pair[..eq].Trim())}: the value has {pair.Length - eq - 1:N0} characters; a setting takes at most {MaxConfValueLength:N0}.");
             }
 
             conf[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
@@ -363,6 +409,15 @@ public sealed record SparkConnectOptions
 /// <summary>The raw values of <c>#!spark-connect</c> as the notebook gave them.</summary>
 public sealed record SparkConnectValues
 {
+    /// <summary>Words on the line that are neither options nor their values.</summary>
+    public IReadOnlyList<string> StrayWords { get; init; } = [];
+
+    /// <summary>Options given without a value, as typed (e.g. <c>--spark-home</c>).</summary>
+    public IReadOnlyList<string> EmptyOptions { get; init; } = [];
+
+    /// <summary>Whether the directive's line has a quote that is never closed (then nothing else is trusted).</summary>
+    public bool UnclosedQuote { get; init; }
+
     /// <summary><c>--name</c> (or <c>--kernel-name</c> with <c>#!connect spark</c>).</summary>
     public string? Name { get; init; }
 

@@ -12,8 +12,12 @@ public sealed class SparkStopCommand : KernelDirectiveCommand
     public string? Name { get; set; }
 }
 
-/// <summary><c>#!spark-sessions</c> (no options).</summary>
-public sealed class SparkSessionsCommand : KernelDirectiveCommand;
+/// <summary><c>#!spark-sessions [--name N]</c>, bound by .NET Interactive.</summary>
+public sealed class SparkSessionsCommand : KernelDirectiveCommand
+{
+    /// <summary><c>--name</c>: only this session (also the directive's first word: <c>#!spark-sessions dev</c>).</summary>
+    public string? Name { get; set; }
+}
 
 /// <summary><c>#!spark-sessions</c> and <c>#!spark-stop</c>: declared here, rendered by the formatters.</summary>
 internal static class SparkSessionMagics
@@ -23,13 +27,27 @@ internal static class SparkSessionMagics
 
     public static void Add(CompositeKernel root, NotebookSparkSessions sessions)
     {
-        root.AddDirective<SparkSessionsCommand>(
-            new KernelActionDirective(SessionsName) { Description = "Shows the Spark sessions this notebook opened: name, launcher, where, Spark version, started, idle for, state" },
-            (_, context) =>
+        var list = new KernelActionDirective(SessionsName) { Description = "Shows the Spark sessions this notebook opened: name, launcher, where, Spark version, started, idle for, state" };
+        // The name is also implicit, so that `#!spark-sessions dev` works and a stray word is an error, not ignored.
+        list.Parameters.Add(new KernelDirectiveParameter("--name", "Only this session") { AllowImplicitName = true }.AddCompletions(() => sessions.All.Select(s => s.Name)));
+        root.AddDirective<SparkSessionsCommand>(list, (command, context) =>
+        {
+            var name = command.Name?.Trim();
+            if (string.IsNullOrEmpty(name))
             {
                 context.Display(new SparkSessionsView(sessions.All, DateTimeOffset.Now));
-                return Task.CompletedTask;
-            });
+            }
+            else if (sessions.Registry.Find(name) is { } one)
+            {
+                context.Display(new SparkSessionsView([one], DateTimeOffset.Now));
+            }
+            else
+            {
+                context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
+            }
+
+            return Task.CompletedTask;
+        });
 
         var stop = new KernelActionDirective(StopName) { Description = "Stops a Spark session this notebook opened, and the server it started for it" };
         stop.Parameters.Add(new KernelDirectiveParameter("--name", "The session to stop") { Required = true }.AddCompletions(() => sessions.All.Select(s => s.Name)));
@@ -42,10 +60,7 @@ internal static class SparkSessionMagics
         var open = sessions.Registry.Remove(name);
         if (open is null)
         {
-            var names = sessions.All.Select(s => s.Name).ToArray();
-            context.Fail(command, message: names.Length == 0
-                ? $"No Spark session named '{name}' is open in this notebook (none is open)."
-                : $"No Spark session named '{name}' is open in this notebook; open: {string.Join(", ", names)} (see #!spark-sessions).");
+            context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
             return;
         }
 

@@ -76,10 +76,7 @@ internal static class SparkToolMagics
             return open;
         }
 
-        var names = sessions.All.Select(s => s.Name).ToArray();
-        context.Fail(command, message: names.Length == 0
-            ? $"No Spark session named '{name}' is open in this notebook (none is open)."
-            : $"No Spark session named '{name}' is open in this notebook; open: {string.Join(", ", names)} (see #!spark-sessions).");
+        context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
         return null;
     }
 

@@ -85,6 +85,15 @@ public sealed record KafkaConnection
 
         if (SaslUsername is not null) config.SaslUsername = SaslUsername;
         if (SaslPassword is not null) config.SaslPassword = SaslPassword;
+        // librdkafka reports a missing file as an OpenSSL error dump when the client is built: say it plainly first.
+        foreach (var (what, path) in new[] { ("CA certificates", SslCaLocation), ("client certificate", SslCertificateLocation), ("client key", SslKeyLocation) })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                throw new KafkaSampleException($"The {what} file '{path}' does not exist (a PEM file is expected).");
+            }
+        }
+
         if (SslCaLocation is not null) config.SslCaLocation = SslCaLocation;
         if (SslCertificateLocation is not null) config.SslCertificateLocation = SslCertificateLocation;
         if (SslKeyLocation is not null) config.SslKeyLocation = SslKeyLocation;

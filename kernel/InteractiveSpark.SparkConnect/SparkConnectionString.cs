@@ -192,9 +192,12 @@ public sealed record SparkConnectionString
             portText = colon < 0 ? null : authority[(colon + 1)..];
         }
 
-        if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c is '@' or '?' or '#' or '/'))
+        if (host.Length == 0 || host.Length > 253 || host.Any(c => char.IsWhiteSpace(c) || c is '@' or '?' or '#' or '/')
+            || Uri.CheckHostName(host) == UriHostNameType.Unknown)
         {
-            throw new FormatException($"'{host}' is not a valid host in the Spark Connect URL '{Redact(text)}'.");
+            // A host name is at most 253 characters of letters, digits, '-' and '.' (or an IP address).
+            var shown = host.Length > 60 ? $"{host[..40]}… ({host.Length} characters)" : host;
+            throw new FormatException($"'{shown}' is not a valid host name or address in a Spark Connect URL: write sc://HOST:PORT, e.g. sc://localhost:15002.");
         }
 
         var port = DefaultPort;

@@ -106,7 +106,7 @@ public sealed class NotebookExperienceTests(SparkServerFixture spark)
         stop.LastOutput.Should().MatchRegex(@"^dev: stopped \(session [0-9a-f-]{36} closed\)\.$");
         (await kernel.RunAsync("#!spark-sessions")).LastOutput.Should().StartWith("No Spark sessions are open");
         (await kernel.RunAsync("#!dev\nSELECT 1")).Error.Should().Contain("The Spark session 'dev' is not open");
-        (await kernel.RunAsync("#!spark-stop --name nope")).Error.Should().Be("No Spark session named 'nope' is open in this notebook (none is open).");
+        (await kernel.RunAsync("#!spark-stop --name nope")).Error.Should().Be("No Spark session named 'nope' is open in this notebook (none is open): open one with #!spark-connect.");
 
         // The name is free again, and the existing #!dev kernel finds the new session.
         (await kernel.RunAsync($"#!spark-connect --name dev --url {spark.Url}")).Error.Should().BeNull();

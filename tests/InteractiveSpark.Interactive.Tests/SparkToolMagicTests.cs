@@ -15,8 +15,8 @@ public sealed class SparkToolMagicTests
         var logs = await kernel.RunAsync("#!spark-logs --name nope --tail 20");
         var ui = await kernel.RunAsync("#!spark-ui --name nope");
 
-        logs.Error.Should().Be("No Spark session named 'nope' is open in this notebook (none is open).");
-        ui.Error.Should().Be("No Spark session named 'nope' is open in this notebook (none is open).");
+        logs.Error.Should().Be("No Spark session named 'nope' is open in this notebook (none is open): open one with #!spark-connect.");
+        ui.Error.Should().Be("No Spark session named 'nope' is open in this notebook (none is open): open one with #!spark-connect.");
     }
 
     [Fact]

@@ -195,14 +195,23 @@ public sealed partial class LocalSparkServer : IAsyncDisposable
         process.ErrorDataReceived += OnLine;
         process.OutputDataReceived += OnLine;
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("exited"));
-        if (!process.Start())
+        var logger = options.LoggerFactory?.CreateLogger("InteractiveSpark.Sessions.Local") ?? NullLogger.Instance;
+        try
         {
-            throw new InvalidOperationException($"Could not start {psi.FileName}.");
+            if (!process.Start())
+            {
+                throw new InvalidOperationException($"Could not start {psi.FileName}.");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // Java missing or not executable, or a command line the OS refuses (too long): say which, plainly.
+            LogStartFailed(logger, port, e.Message);
+            throw new InvalidOperationException($"Could not start the local Spark Connect server ({psi.FileName}): {e.Message}", e);
         }
 
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var logger = options.LoggerFactory?.CreateLogger("InteractiveSpark.Sessions.Local") ?? NullLogger.Instance;
         var started = Stopwatch.StartNew();
         LogStarting(logger, home, options.Master, port, uiPort, process.Id);
         var server = new LocalSparkServer(

@@ -1,0 +1,38 @@
+namespace InteractiveSpark.Interactive;
+
+/// <summary>
+/// How a magic's messages quote what the user typed: a pasted megabyte or a stray control character must not become a
+/// megabyte-long or garbled error, so values are shown clipped and with control characters made visible.
+/// </summary>
+internal static class MagicText
+{
+    /// <summary>The longest value quoted whole.</summary>
+    public const int MaxShown = 80;
+
+    /// <summary>The value as a message quotes it: control characters as '?', clipped with its length when long.</summary>
+    public static string Shown(string? value)
+    {
+        if (value is null)
+        {
+            return "";
+        }
+
+        var visible = string.Create(Math.Min(value.Length, MaxShown), value, static (span, v) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(v[i]) ? '?' : v[i];
+            }
+        });
+        return value.Length <= MaxShown ? visible : $"{visible[..60]}… ({value.Length:N0} characters)";
+    }
+
+    /// <summary>The message for a session name that no open session has.</summary>
+    public static string NoSuchSession(string name, NotebookSparkSessions sessions)
+    {
+        var names = sessions.All.Select(s => s.Name).ToArray();
+        return names.Length == 0
+            ? $"No Spark session named '{Shown(name)}' is open in this notebook (none is open): open one with #!spark-connect."
+            : $"No Spark session named '{Shown(name)}' is open in this notebook; open: {string.Join(", ", names)} (see #!spark-sessions).";
+    }
+}

@@ -179,7 +179,8 @@ internal static class MalformedInputCorpus
         cells.Add($"#!spark-sessions {Huge}");
 
         // --- Kafka
-        var sample = "#!kafka-sample --bootstrap 127.0.0.1:1 --topic t";
+        // A short broker timeout: cells that pass validation fail on the unreachable broker in 2 s, not the default 10 s.
+        var sample = "#!kafka-sample --bootstrap 127.0.0.1:1 --topic t --timeout 2s";
         cells.AddRange(
         [
             "#!kafka-sample",

@@ -36,6 +36,11 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
             }
 
             slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+            if (clock.Elapsed > TimeSpan.FromSeconds(3))
+            {
+                output.WriteLine($"R4 slow ({clock.Elapsed.TotalSeconds:0.0} s): {MalformedInputCorpus.Describe(cell)}");
+            }
+
             var message = result.Error;
             if (message is null)
             {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using InteractiveSpark.Tests.Shared;
 using InteractiveSpark.Sessions.Docker;
 
 namespace InteractiveSpark.Docker.Tests;
@@ -32,7 +32,7 @@ public sealed class DockerFixture : IAsyncLifetime
     public string DriverImage { get; } = Environment.GetEnvironmentVariable("ISPARK_DOCKER_IMAGE") is { Length: > 0 } i ? i : DockerSparkLauncherOptions.DefaultImage;
 
     /// <summary>The repository's root.</summary>
-    public string Repo { get; } = FindRepo();
+    public string Repo { get; } = TestProcess.RepositoryRoot();
 
     /// <summary>The label prefix of everything this test run starts.</summary>
     public string Prefix { get; } = "ispark-test-" + Guid.NewGuid().ToString("N")[..8];
@@ -43,14 +43,14 @@ public sealed class DockerFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var info = await RunAsync("docker", ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(30));
+        var info = await TestProcess.RunAsync("docker", ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(30));
         if (info.ExitCode != 0)
         {
             throw new InvalidOperationException($"The Docker engine does not answer (docker info: {info.Output.Trim()}). Run .ci/install-docker first.");
         }
 
         var script = Path.Combine(Repo, "docker", "build-test-images");
-        var build = await RunAsync(script, ["--image", DriverImage], TimeSpan.FromMinutes(25));
+        var build = await TestProcess.RunAsync(script, ["--image", DriverImage], TimeSpan.FromMinutes(25));
         BuildOutput = build.Output;
         if (build.ExitCode != 0)
         {
@@ -63,13 +63,13 @@ public sealed class DockerFixture : IAsyncLifetime
 
     private static async Task SmallImageAsync(string name, string entrypoint)
     {
-        if ((await RunAsync("docker", ["image", "inspect", name], TimeSpan.FromSeconds(30))).ExitCode == 0)
+        if ((await TestProcess.RunAsync("docker", ["image", "inspect", name], TimeSpan.FromSeconds(30))).ExitCode == 0)
         {
             return;
         }
 
         var dockerfile = $"FROM ispark-test-base:bookworm-jre17\n{entrypoint}\n";
-        var build = await RunAsync("docker", ["build", "-q", "-t", name, "-"], TimeSpan.FromMinutes(2), dockerfile);
+        var build = await TestProcess.RunAsync("docker", ["build", "-q", "-t", name, "-"], TimeSpan.FromMinutes(2), dockerfile);
         if (build.ExitCode != 0)
         {
             throw new InvalidOperationException($"Could not build {name}:{Environment.NewLine}{build.Output}");
@@ -105,63 +105,4 @@ public sealed class DockerFixture : IAsyncLifetime
     /// <summary>The launcher's containers with this label, running or not.</summary>
     public static Task<IReadOnlyList<DockerSparkContainer>> ContainersAsync(string label, string value) =>
         DockerSparkContainers.ListAsync(new Dictionary<string, string?> { [label] = value });
-
-    /// <summary>Runs a command, returns its exit code and its output (stdout and stderr together).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, string? stdin = null)
-    {
-        var psi = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = new StringBuilder();
-        var gate = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', psi.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s. Output:{Environment.NewLine}{output}");
-        }
-
-        process.WaitForExit();
-        lock (gate)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "InteractiveSpark.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository (InteractiveSpark.sln) above " + AppContext.BaseDirectory);
-    }
 }

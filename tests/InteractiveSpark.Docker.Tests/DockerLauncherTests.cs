@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using InteractiveSpark.Sessions.Docker;
 using Xunit.Abstractions;
+using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Docker.Tests;
 
@@ -48,12 +49,12 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
             }
 
             // The token is nowhere Docker shows: not in inspect (env, labels, command), not in the container's log.
-            var inspect = await DockerFixture.RunAsync("docker", ["inspect", owner.DriverContainerId], TimeSpan.FromSeconds(30));
+            var inspect = await TestProcess.RunAsync("docker", ["inspect", owner.DriverContainerId], TimeSpan.FromSeconds(30));
             inspect.ExitCode.Should().Be(0, inspect.Output);
             inspect.Output.Should().NotContain(token);
             inspect.Output.Should().Contain(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))),
                 "the container gets the token's hash, not the token");
-            var logs = await DockerFixture.RunAsync("docker", ["logs", owner.DriverContainerId], TimeSpan.FromSeconds(30));
+            var logs = await TestProcess.RunAsync("docker", ["logs", owner.DriverContainerId], TimeSpan.FromSeconds(30));
             logs.Output.Should().Contain("gateway-certificate-sha256: " + owner.CertificateSha256);
             logs.Output.Should().NotContain(token);
             owner.ToString().Should().NotContain(token);
@@ -65,7 +66,7 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
             driver.Owner.Should().Be($"{Environment.UserName}@{Environment.MachineName}");
             driver.Created.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10));
             driver.Name.Should().StartWith(docker.Prefix + "-query-");
-            var labels = await DockerFixture.RunAsync("docker", ["inspect", "-f", "{{json .Config.Labels}}", owner.DriverContainerId], TimeSpan.FromSeconds(30));
+            var labels = await TestProcess.RunAsync("docker", ["inspect", "-f", "{{json .Config.Labels}}", owner.DriverContainerId], TimeSpan.FromSeconds(30));
             labels.Output.Should().Contain($"\"ispark.prefix\":\"{docker.Prefix}\"").And.NotContain(token);
         }
         finally
@@ -168,7 +169,7 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
                 var workerLogs = new List<string>();
                 foreach (var id in owner.WorkerContainerIds)
                 {
-                    workerLogs.Add((await DockerFixture.RunAsync("docker", ["logs", "--tail", "40", id], TimeSpan.FromSeconds(30))).Output);
+                    workerLogs.Add((await TestProcess.RunAsync("docker", ["logs", "--tail", "40", id], TimeSpan.FromSeconds(30))).Output);
                 }
 
                 throw new InvalidOperationException(

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using InteractiveSpark.Tests.Shared;
 using InteractiveSpark.MarathonEmulator;
 using InteractiveSpark.Sessions.Marathon;
 
@@ -41,20 +41,20 @@ public sealed class MarathonFixture : IAsyncLifetime
     public MarathonEmulator.MarathonEmulator Emulator { get; private set; } = null!;
 
     /// <summary>The repository's root.</summary>
-    public string Repo { get; } = FindRepo();
+    public string Repo { get; } = TestProcess.RepositoryRoot();
 
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var build = await RunAsync(Path.Combine(Repo, "docker", "build-test-images"), ["--image", DriverImage], TimeSpan.FromMinutes(25));
+        var build = await TestProcess.RunAsync(Path.Combine(Repo, "docker", "build-test-images"), ["--image", DriverImage], TimeSpan.FromMinutes(25));
         if (build.ExitCode != 0)
         {
             throw new InvalidOperationException($"docker/build-test-images failed with exit code {build.ExitCode}:{Environment.NewLine}{build.Output}");
         }
 
-        if ((await RunAsync("docker", ["image", "inspect", BrokenImage], TimeSpan.FromSeconds(30))).ExitCode != 0)
+        if ((await TestProcess.RunAsync("docker", ["image", "inspect", BrokenImage], TimeSpan.FromSeconds(30))).ExitCode != 0)
         {
-            var b = await RunAsync("docker", ["build", "-q", "-t", BrokenImage, "-"], TimeSpan.FromMinutes(2),
+            var b = await TestProcess.RunAsync("docker", ["build", "-q", "-t", BrokenImage, "-"], TimeSpan.FromMinutes(2),
                 "FROM ispark-test-base:bookworm-jre17\nENTRYPOINT [\"/bin/sh\", \"-c\", \"echo 'broken on purpose: this image exits 1' >&2; exit 1\"]\n");
             if (b.ExitCode != 0)
             {
@@ -96,56 +96,4 @@ public sealed class MarathonFixture : IAsyncLifetime
         Conf = new Dictionary<string, string> { ["spark.sql.shuffle.partitions"] = "4" },
     };
 
-    /// <summary>Runs a command, returns its exit code and its output (stdout and stderr together).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, string? stdin = null)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = new StringBuilder();
-        var gate = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish within {timeout.TotalSeconds:0} s. Output:{Environment.NewLine}{output}");
-        }
-
-        process.WaitForExit();
-        lock (gate)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "InteractiveSpark.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository (InteractiveSpark.sln) above " + AppContext.BaseDirectory);
-    }
 }

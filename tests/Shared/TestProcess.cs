@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace InteractiveSpark.Tests.Shared;
+
+/// <summary>
+/// What the container test projects need from outside .NET: the repository's root (to find docker/ scripts) and
+/// commands run to the end (docker, the image scripts). Linked into each test project that uses it, so one copy serves.
+/// </summary>
+internal static class TestProcess
+{
+    /// <summary>The folder that holds InteractiveSpark.sln, found upwards from the test assembly.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "InteractiveSpark.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository (InteractiveSpark.sln) above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Runs a command, returns its exit code and its output (stdout and stderr together); kills it after <paramref name="timeout"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, string? stdin = null)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var output = new StringBuilder();
+        var gate = new object();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', psi.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s. Output:{Environment.NewLine}{output}");
+        }
+
+        process.WaitForExit();
+        lock (gate)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+}

@@ -84,6 +84,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
                     Conf = options.Conf,
                     StartupTimeout = options.StartupTimeout,
                     IdleTimeout = options.IdleTimeout ?? TimeSpan.FromMinutes(30),
+                    LoggerFactory = sessions.LoggerFactory,
                 });
                 var docker = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
                 container = docker;
@@ -110,6 +111,7 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
                     Conf = options.Conf,
                     StartupTimeout = options.StartupTimeout,
                     IdleTimeout = options.IdleTimeout ?? defaults.IdleTimeout,
+                    LoggerFactory = sessions.LoggerFactory,
                 });
                 var marathon = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
                 container = marathon;

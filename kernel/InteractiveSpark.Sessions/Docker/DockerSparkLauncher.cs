@@ -11,6 +11,8 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InteractiveSpark.Sessions.Docker;
 
@@ -51,7 +53,8 @@ public sealed partial class DockerSparkLauncher
         var endpoint = DockerSparkContainers.Endpoint(o.DockerEndpoint);
         var client = new DockerClientConfiguration(endpoint).CreateClient();
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var session = new DockerSparkSession(client, sessionId, o.Name, o.Image);
+        var logger = o.LoggerFactory?.CreateLogger("InteractiveSpark.Sessions.Docker") ?? NullLogger.Instance;
+        var session = new DockerSparkSession(client, sessionId, o.Name, o.Image, logger);
         try
         {
             progress?.Report($"checking image {o.Image}");
@@ -69,6 +72,8 @@ public sealed partial class DockerSparkLauncher
                 throw new DockerSparkLaunchException(
                     $"Cannot reach the Docker engine at {endpoint}: {e.Message}. Is dockerd running (.ci/install-docker starts one), and may this user use it? Set DOCKER_HOST for another engine.", e);
             }
+
+            LogImageFound(logger, sessionId, o.Name, o.Image, endpoint);
 
             // The session token: made here, only its hash goes to the container.
             var token = SessionToken.New();
@@ -154,6 +159,8 @@ public sealed partial class DockerSparkLauncher
             session.Own(driver.ID);
             session.DriverContainerId = driver.ID;
             session.DriverContainerName = baseName;
+            LogDriverCreated(logger, sessionId, baseName, driver.ID, gatewayPort, o.Executors,
+                o.IdleTimeout == Timeout.InfiniteTimeSpan ? "never" : Num((long)Math.Ceiling(o.IdleTimeout.TotalSeconds)) + " s");
             var log = await ContainerLog.AttachAsync(client, driver.ID, cancellationToken).ConfigureAwait(false);
             session.Log = log;
             await client.Containers.StartContainerAsync(driver.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
@@ -163,10 +170,11 @@ public sealed partial class DockerSparkLauncher
             for (var i = 1; i <= o.Executors; i++)
             {
                 progress?.Report($"starting worker container {Num(i)} of {Num(o.Executors)}");
+                var workerName = $"{baseName}-worker-{Num(i)}";
                 var worker = await client.Containers.CreateContainerAsync(
                     new CreateContainerParameters
                     {
-                        Name = $"{baseName}-worker-{Num(i)}",
+                        Name = workerName,
                         Image = o.Image,
                         Cmd = ["worker"],
                         Env =
@@ -183,6 +191,7 @@ public sealed partial class DockerSparkLauncher
                     cancellationToken).ConfigureAwait(false);
                 session.Own(worker.ID);
                 workers.Add(worker.ID);
+                LogWorkerCreated(logger, sessionId, i, o.Executors, workerName, worker.ID);
                 await client.Containers.StartContainerAsync(worker.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
             }
 
@@ -190,6 +199,7 @@ public sealed partial class DockerSparkLauncher
             session.ConnectionString = new SparkConnectionString { Host = o.GatewayHost, Port = gatewayPort, Token = token, UseSsl = true };
 
             progress?.Report($"waiting for the gateway on port {Num(gatewayPort)}");
+            LogWaitingHealth(logger, sessionId, (o.StartupTimeout - watch.Elapsed).TotalSeconds, baseName, o.GatewayHost, gatewayPort);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(o.StartupTimeout - watch.Elapsed > TimeSpan.Zero ? o.StartupTimeout - watch.Elapsed : TimeSpan.Zero);
             var certificate = await WaitOrFailAsync(log.Certificate, session, "print its certificate", gatewayPort, deadline.Token, cancellationToken).ConfigureAwait(false);
@@ -199,10 +209,22 @@ public sealed partial class DockerSparkLauncher
             session.SparkVersion = await WaitOrFailAsync(
                 WaitHealthyAsync(o.GatewayHost, gatewayPort, certificate, deadline.Token), session, "report Spark ready", gatewayPort, deadline.Token, cancellationToken)
                 .ConfigureAwait(false);
+            LogReady(logger, sessionId, watch.Elapsed.TotalSeconds, session.SparkVersion, o.GatewayHost, gatewayPort, certificate);
             return session;
         }
-        catch
+        catch (Exception e)
         {
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                LogStartCancelled(logger, sessionId, o.Name, watch.Elapsed.TotalSeconds);
+            }
+            else
+            {
+                // One event, one line (every line of the file carries its session id): the container's last lines joined by " | ".
+                LogStartFailed(logger, sessionId, o.Name, watch.Elapsed.TotalSeconds,
+                    (e is DockerSparkLaunchException ? e.Message : $"{e.GetType().Name}: {e.Message}").ReplaceLineEndings(" | "));
+            }
+
             // A failed start kills and removes everything at once: nothing in it is worth a graceful stop.
             await session.DisposeAsync(graceful: false).ConfigureAwait(false);
             throw;

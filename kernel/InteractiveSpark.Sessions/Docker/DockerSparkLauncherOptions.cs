@@ -56,4 +56,7 @@ public sealed record DockerSparkLauncherOptions
 
     /// <summary>Who started the session, for the <c>ispark.owner</c> label; default <c>user@host</c>.</summary>
     public string Owner { get; init; } = $"{Environment.UserName}@{Environment.MachineName}";
+
+    /// <summary>Where the launcher logs its steps (the product log: image, containers, readiness, stop, failures); null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

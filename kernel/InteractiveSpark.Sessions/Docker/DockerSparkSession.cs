@@ -2,6 +2,7 @@ using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using InteractiveSpark.SparkConnect;
+using Microsoft.Extensions.Logging;
 
 namespace InteractiveSpark.Sessions.Docker;
 
@@ -10,16 +11,18 @@ namespace InteractiveSpark.Sessions.Docker;
 /// Owns the containers: disposing it stops the driver (SIGTERM, so Spark ends cleanly) and removes every container.
 /// Made by <see cref="DockerSparkLauncher.StartAsync"/>.
 /// </summary>
-public sealed class DockerSparkSession : IAsyncDisposable, IGatewaySession
+public sealed partial class DockerSparkSession : IAsyncDisposable, IGatewaySession
 {
     private readonly DockerClient _client;
     private readonly List<string> _containers = [];
     private readonly Lock _gate = new();
+    private readonly ILogger _logger;
     private int _disposed;
 
-    internal DockerSparkSession(DockerClient client, string sessionId, string name, string image)
+    internal DockerSparkSession(DockerClient client, string sessionId, string name, string image, ILogger logger)
     {
         _client = client;
+        _logger = logger;
         SessionId = sessionId;
         Name = name;
         Image = image;
@@ -112,8 +115,21 @@ public sealed class DockerSparkSession : IAsyncDisposable, IGatewaySession
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
+            if (HasExited && DriverContainerId.Length > 0)
+            {
+                LogExitedBefore(_logger, SessionId, DriverContainerName, DriverExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown");
+            }
+
+            var ids = ContainerIds;
+            if (ids.Count > 0)
+            {
+                LogStopping(_logger, SessionId, Name, graceful ? "SIGTERM to the driver, then remove" : "failed start: kill and remove", ids.Count,
+                    string.Join(", ", ids.Select(id => id == DriverContainerId ? DriverContainerName : id[..Math.Min(12, id.Length)])));
+            }
+
             if (graceful && DriverContainerId.Length > 0 && !HasExited)
             {
                 try
@@ -136,10 +152,15 @@ public sealed class DockerSparkSession : IAsyncDisposable, IGatewaySession
                 catch (Exception e) when (e is DockerApiException or HttpRequestException or OperationCanceledException)
                 {
                     // Best effort; the idle timer and the workers' watchdog end what is left.
+                    LogRemoveFailed(_logger, SessionId, id, e.Message);
                 }
             }
 
-            await WaitGoneAsync(timeout.Token).ConfigureAwait(false);
+            var left = await WaitGoneAsync(timeout.Token).ConfigureAwait(false);
+            if (ids.Count > 0)
+            {
+                LogRemoved(_logger, SessionId, watch.Elapsed.TotalSeconds, left);
+            }
         }
         finally
         {
@@ -148,18 +169,20 @@ public sealed class DockerSparkSession : IAsyncDisposable, IGatewaySession
         }
     }
 
-    /// <summary>Waits until Docker lists none of this session's containers (AutoRemove finishes asynchronously).</summary>
-    private async Task WaitGoneAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until Docker lists none of this session's containers (AutoRemove finishes asynchronously); returns how many it still lists (-1: unknown).</summary>
+    private async Task<int> WaitGoneAsync(CancellationToken cancellationToken)
     {
+        var count = -1;
         try
         {
             for (var i = 0; i < 100; i++)
             {
                 var left = await DockerSparkContainers.ListAsync(
                     _client, new Dictionary<string, string?> { [DockerSparkContainers.SessionLabel] = SessionId }, cancellationToken).ConfigureAwait(false);
+                count = left.Count;
                 if (left.Count == 0)
                 {
-                    return;
+                    return 0;
                 }
 
                 foreach (var c in left.Where(c => c.State is "exited" or "created" or "dead"))
@@ -174,6 +197,8 @@ public sealed class DockerSparkSession : IAsyncDisposable, IGatewaySession
         {
             // Best effort.
         }
+
+        return count;
     }
 
     /// <inheritdoc />

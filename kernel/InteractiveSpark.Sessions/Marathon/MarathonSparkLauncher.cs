@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.SparkConnect;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InteractiveSpark.Sessions.Marathon;
 
@@ -23,6 +25,7 @@ public sealed partial class MarathonSparkLauncher
     private static readonly string[] DriverPorts = ["gateway", "spark-connect", "spark-ui", "master", "master-ui"];
 
     private readonly MarathonSparkLauncherOptions _options;
+    private readonly ILogger _logger;
 
     /// <summary>A launcher with these options; throws <see cref="ArgumentException"/> saying what is wrong with them.</summary>
     public MarathonSparkLauncher(MarathonSparkLauncherOptions options)
@@ -30,6 +33,7 @@ public sealed partial class MarathonSparkLauncher
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         Validate(options);
+        _logger = options.LoggerFactory?.CreateLogger("InteractiveSpark.Sessions.Marathon") ?? NullLogger.Instance;
     }
 
     /// <summary>The options.</summary>
@@ -52,13 +56,14 @@ public sealed partial class MarathonSparkLauncher
         var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var groupId = GroupIdFor(sessionId);
-        var session = new MarathonSparkSession(client, sessionId, o.Name, groupId, o.Executors);
+        var session = new MarathonSparkSession(client, sessionId, o.Name, groupId, o.Executors, _logger);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(o.StartupTimeout);
         var phase = "creating the driver app";
         try
         {
-            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            // ispark_-prefixed like every product token, so that a leak scanner and the log's redaction recognise it.
+            var token = SessionToken.New();
             var tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
             var created = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             var driver = DriverApp(groupId + "/driver", sessionId, Convert.ToHexStringLower(tokenHash), created);
@@ -66,10 +71,11 @@ public sealed partial class MarathonSparkLauncher
             progress?.Report($"creating {groupId}/driver on Marathon {client.BaseUri.Authority}");
             session.Created = true; // from here on, the group may exist: disposing removes it
             var deployment = await client.CreateAppAsync(driver, deadline.Token).ConfigureAwait(false);
+            LogAppCreated(_logger, sessionId, o.Name, session.DriverAppId, client.BaseUri.GetLeftPart(UriPartial.Authority), o.Image, o.Cpus, o.Memory, deployment);
 
             phase = "waiting for the driver task";
             progress?.Report($"deployment {deployment}: waiting for the driver task");
-            var driverTask = await WaitForTaskAsync(client, session.DriverAppId, deployment, 1, deadline.Token).ConfigureAwait(false);
+            var driverTask = await WaitForTaskAsync(client, session, session.DriverAppId, deployment, 1, deadline.Token).ConfigureAwait(false);
             var task = driverTask[0];
             if (task.Ports.Count < DriverPorts.Length)
             {
@@ -80,6 +86,7 @@ public sealed partial class MarathonSparkLauncher
             session.DriverTaskId = task.Id;
             var gatewayHost = o.GatewayHost ?? task.Host;
             var gatewayPort = task.Ports[0];
+            LogDriverTask(_logger, sessionId, deployment, task.Id, session.DriverAppId, task.Host, gatewayPort);
             session.ConnectionString = new SparkConnectionString { Host = gatewayHost, Port = gatewayPort, Token = token, UseSsl = true };
 
             if (o.Executors > 0)
@@ -89,6 +96,7 @@ public sealed partial class MarathonSparkLauncher
                 var workers = WorkerApp(groupId + "/workers", sessionId, created, task.Host, task.Ports[3]);
                 var workersDeployment = await client.CreateAppAsync(workers, deadline.Token).ConfigureAwait(false);
                 session.WorkersDeployment = workersDeployment;
+                LogWorkersCreated(_logger, sessionId, session.WorkersAppId, o.Executors, workersDeployment);
             }
 
             phase = "waiting for Spark behind the gateway";
@@ -104,26 +112,29 @@ public sealed partial class MarathonSparkLauncher
             }
 
             (session.CertificateSha256, session.SparkVersion) = await ready.ConfigureAwait(false);
+            LogPinVerified(_logger, sessionId, gatewayHost, gatewayPort, session.CertificateSha256, session.SparkVersion ?? "?");
             if (session.WorkersDeployment is { } wd)
             {
                 phase = "waiting for the worker tasks";
                 progress?.Report("waiting for the worker tasks");
-                session.WorkerTasks = await WaitForTaskAsync(client, session.WorkersAppId, wd, o.Executors, deadline.Token).ConfigureAwait(false);
+                session.WorkerTasks = await WaitForTaskAsync(client, session, session.WorkersAppId, wd, o.Executors, deadline.Token).ConfigureAwait(false);
             }
 
             session.StartupTime = watch.Elapsed;
+            LogReady(_logger, sessionId, watch.Elapsed.TotalSeconds, groupId, session.WorkerTasks.Count);
             return session;
         }
         catch (Exception e)
         {
             var diagnosis = e is OperationCanceledException or TimeoutException ? await DiagnoseAsync(client, session).ConfigureAwait(false) : "";
-            await session.DisposeAsync().ConfigureAwait(false);
             if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
+                LogStartCancelled(_logger, sessionId, o.Name, watch.Elapsed.TotalSeconds, phase);
+                await session.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
 
-            throw e switch
+            var failure = e switch
             {
                 MarathonLaunchException => e,
                 OperationCanceledException or TimeoutException => new MarathonLaunchException(
@@ -134,6 +145,9 @@ public sealed partial class MarathonSparkLauncher
                 MarathonException or GatewayPinException => new MarathonLaunchException($"{groupId}: {phase}: {e.Message}", e),
                 _ => new MarathonLaunchException($"{groupId}: {phase}: {e.GetType().Name}: {e.Message}", e),
             };
+            LogStartFailed(_logger, sessionId, o.Name, watch.Elapsed.TotalSeconds, phase, failure.Message.ReplaceLineEndings(" | "));
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw failure;
         }
     }
 
@@ -152,6 +166,7 @@ public sealed partial class MarathonSparkLauncher
         using var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
         var prefix = "/" + o.Group.Trim('/').ToLowerInvariant() + "/";
         var removed = new List<string>();
+        var looked = 0;
         foreach (var app in await client.AppsAsync(DockerSparkContainers.RoleLabel + "==driver", cancellationToken).ConfigureAwait(false))
         {
             var id = app["id"]?.GetValue<string>() ?? "";
@@ -164,6 +179,7 @@ public sealed partial class MarathonSparkLauncher
                 continue;
             }
 
+            looked++;
             var startup = TimeSpan.FromSeconds(double.TryParse(Label("ispark.startup-timeout")?.TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 300);
             var firstTaskBy = created + startup + TimeSpan.FromSeconds(5);
             var relaunched = (app["tasks"] as JsonArray ?? []).OfType<JsonObject>().Any(t =>
@@ -180,9 +196,12 @@ public sealed partial class MarathonSparkLauncher
                 }
 
                 removed.Add(group);
+                LogSwept(_logger, Label(DockerSparkContainers.SessionLabel) ?? "-", group, Label(DockerSparkContainers.OwnerLabel) ?? "?",
+                    failed ? "a task failure after its start" : "a driver task staged after its startup window");
             }
         }
 
+        LogSweepDone(_logger, o.Group.Trim('/'), client.BaseUri.GetLeftPart(UriPartial.Authority), looked, removed.Count);
         return removed;
     }
 
@@ -310,12 +329,13 @@ public sealed partial class MarathonSparkLauncher
     }
 
     /// <summary>Waits for the deployment to finish and <paramref name="count"/> running tasks, failing fast on a task failure or a lost task.</summary>
-    private static async Task<IReadOnlyList<MarathonTask>> WaitForTaskAsync(MarathonClient client, string appId, string deployment, int count, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<MarathonTask>> WaitForTaskAsync(
+        MarathonClient client, MarathonSparkSession session, string appId, string deployment, int count, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow.AddSeconds(-5);
         while (true)
         {
-            await ThrowOnFailureAsync(client, appId, started, cancellationToken).ConfigureAwait(false);
+            await ThrowOnFailureAsync(client, session, appId, started, cancellationToken).ConfigureAwait(false);
             var tasks = await client.TasksAsync(appId, cancellationToken).ConfigureAwait(false);
             var deployments = await client.DeploymentIdsAsync(cancellationToken).ConfigureAwait(false);
             var running = tasks.Where(t => t.IsRunning).ToList();
@@ -329,25 +349,26 @@ public sealed partial class MarathonSparkLauncher
     }
 
     /// <summary>Polls both apps until cancelled; throws when a task of this session failed or was lost.</summary>
-    private static async Task WatchTasksAsync(MarathonClient client, MarathonSparkSession session, CancellationToken cancellationToken)
+    private async Task WatchTasksAsync(MarathonClient client, MarathonSparkSession session, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow.AddSeconds(-5);
         while (true)
         {
             await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
-            await ThrowOnFailureAsync(client, session.DriverAppId, started, cancellationToken).ConfigureAwait(false);
+            await ThrowOnFailureAsync(client, session, session.DriverAppId, started, cancellationToken).ConfigureAwait(false);
             if (session.WorkersDeployment is not null)
             {
-                await ThrowOnFailureAsync(client, session.WorkersAppId, started, cancellationToken).ConfigureAwait(false);
+                await ThrowOnFailureAsync(client, session, session.WorkersAppId, started, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task ThrowOnFailureAsync(MarathonClient client, string appId, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task ThrowOnFailureAsync(MarathonClient client, MarathonSparkSession session, string appId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var tasks = await client.TasksAsync(appId, cancellationToken).ConfigureAwait(false);
         if (tasks.FirstOrDefault(t => t.IsLost) is { } lost)
         {
+            LogTaskEnded(_logger, session.SessionId, lost.Id, appId, lost.Host, lost.State, "Mesos lost contact with it");
             throw new MarathonLaunchException(
                 $"Marathon reports {appId}'s task {lost.Id} on {lost.Host} as {lost.State}: Mesos lost contact with it (agent down or unreachable); the session was removed. Try again, or add a --constraint that avoids that host.");
         }
@@ -355,6 +376,7 @@ public sealed partial class MarathonSparkLauncher
         var failure = await client.LastTaskFailureAsync(appId, cancellationToken).ConfigureAwait(false);
         if (failure is not null && (failure.Timestamp is null || failure.Timestamp >= since))
         {
+            LogTaskEnded(_logger, session.SessionId, failure.TaskId, appId, failure.Host, failure.State, failure.Message);
             throw new MarathonLaunchException(
                 $"{appId}'s task {failure.TaskId} on {failure.Host} ended with {failure.State}: {failure.Message}. Marathon would start it again and again; the session was removed instead. "
                 + "The task's output is in its Mesos sandbox on that host; check the image (--image) and the app's memory.");

@@ -65,4 +65,7 @@ public sealed record MarathonSparkLauncherOptions
 
     /// <summary>The HTTP handler for Marathon (e.g. one trusting the cluster's CA); null: a default one.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>Where the launcher logs its steps (the product log: apps, deployments, tasks, pin, readiness, removal, refusals); null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

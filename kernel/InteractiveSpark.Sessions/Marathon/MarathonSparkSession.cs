@@ -1,5 +1,6 @@
 using System.Globalization;
 using InteractiveSpark.SparkConnect;
+using Microsoft.Extensions.Logging;
 
 namespace InteractiveSpark.Sessions.Marathon;
 
@@ -9,14 +10,16 @@ namespace InteractiveSpark.Sessions.Marathon;
 /// the tasks with SIGTERM, then SIGKILL after the grace period) and waits until the group is gone.
 /// Made by <see cref="MarathonSparkLauncher.StartAsync"/>.
 /// </summary>
-public sealed class MarathonSparkSession : IAsyncDisposable, IGatewaySession
+public sealed partial class MarathonSparkSession : IAsyncDisposable, IGatewaySession
 {
     private readonly MarathonClient _client;
+    private readonly ILogger _logger;
     private int _disposed;
 
-    internal MarathonSparkSession(MarathonClient client, string sessionId, string name, string groupId, int executors)
+    internal MarathonSparkSession(MarathonClient client, string sessionId, string name, string groupId, int executors, ILogger logger)
     {
         _client = client;
+        _logger = logger;
         SessionId = sessionId;
         Name = name;
         GroupId = groupId;
@@ -115,6 +118,8 @@ public sealed class MarathonSparkSession : IAsyncDisposable, IGatewaySession
             }
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            LogRemoving(_logger, SessionId, Name, GroupId);
             try
             {
                 var deployment = await _client.DeleteGroupAsync(GroupId, timeout.Token).ConfigureAwait(false);
@@ -127,10 +132,13 @@ public sealed class MarathonSparkSession : IAsyncDisposable, IGatewaySession
                 {
                     await Task.Delay(250, timeout.Token).ConfigureAwait(false);
                 }
+
+                LogRemoved(_logger, SessionId, GroupId, watch.Elapsed.TotalSeconds);
             }
             catch (Exception e) when (e is MarathonException or OperationCanceledException or TimeoutException)
             {
                 // Best effort: the gateway's idle timer stops Spark; the group's labels say whose it is for an operator.
+                LogRemoveFailed(_logger, SessionId, GroupId, e is OperationCanceledException ? "no answer within 60 s" : e.Message);
             }
         }
         finally

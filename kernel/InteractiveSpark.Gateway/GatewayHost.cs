@@ -155,12 +155,22 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(new TokenGuard(options.TokenSha256));
         builder.Services.AddSingleton(spark);
         builder.Services.AddSingleton<SparkUpstream>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SparkUpstream>());
         builder.Services.AddHostedService<IdleWatcher>();
         builder.Services.AddSingleton<ConfigFilter>();
         builder.Services.AddSingleton<LogEndpoints>();
         builder.Services.AddSingleton<WorkerLogs>();
-        AddProxy(builder.Services, options);
+        if (options.JobDir is null)
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SparkUpstream>());
+            AddProxy(builder.Services, options);
+        }
+        else
+        {
+            // Job mode: no Spark behind the gateway; ready to take a notebook as soon as it listens.
+            builder.Services.AddSingleton<JobEndpoints>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<JobEndpoints>());
+            state.SetReady(true, null);
+        }
 
         var app = builder.Build();
         var host = new GatewayHost(app, certificate, console, serilog, options);
@@ -192,7 +202,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await _console.Out.WriteLineAsync("gateway-certificate-sha256: " + CertificateSha256).ConfigureAwait(false);
         await _console.Out.WriteLineAsync("gateway-port: " + Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         await _console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-        LogListening(logger, Port, CertificateSha256, Options.SparkCommand is null ? "proxy" : "spark-command",
+        LogListening(logger, Port, CertificateSha256, Options.JobDir is not null ? "job" : Options.SparkCommand is null ? "proxy" : "spark-command",
             Options.IdleTimeout == Timeout.InfiniteTimeSpan ? "never" : Options.IdleTimeout.ToString());
         _completion = WaitAsync(logger);
     }
@@ -427,7 +437,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await next(context).ConfigureAwait(false);
-                if (!grpc)
+                // Job mode's polls (status, log, twice a second) would drown the task's output: not logged.
+                if (!grpc && !path.StartsWithSegments("/job/status") && !path.StartsWithSegments("/job/log"))
                 {
                     LogRequest(logger, context.Request.Method, path.Value ?? "", context.Response.StatusCode,
                         System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -504,6 +515,17 @@ public sealed partial class GatewayHost : IAsyncDisposable
         app.MapGet("/logs/driver", logs.DriverAsync);
         app.MapGet("/logs/executor", logs.ExecutorListAsync);
         app.MapGet("/logs/executor/{id}", (HttpContext context, string id) => logs.ExecutorAsync(context, id));
+
+        if (options.JobDir is not null)
+        {
+            var job = app.Services.GetRequiredService<JobEndpoints>();
+            app.MapPost("/job/start", (Delegate)job.StartJobAsync);
+            app.MapGet("/job/status", job.Status);
+            app.MapGet("/job/log", job.LogAsync);
+            app.MapGet("/job/files", job.Files);
+            app.MapGet("/job/files/{name}", (string name) => job.OutputFile(name));
+            return;
+        }
 
         var config = app.Services.GetRequiredService<ConfigFilter>();
         app.MapPost("/spark.connect.SparkConnectService/Config", config.HandleAsync);

@@ -81,6 +81,17 @@ public sealed record GatewayOptions
     /// <summary>DNS names put in the self-signed certificate (<c>--hostname</c>, repeatable; <c>ISPARK_GATEWAY_HOSTNAMES</c>, comma-separated). localhost is always there.</summary>
     public IReadOnlyList<string> HostNames { get; init; } = [];
 
+    /// <summary>
+    /// Job mode (<c>--job-dir DIR</c>, <c>ISPARK_GATEWAY_JOB_DIR</c>): no Spark behind the gateway; instead it waits for one
+    /// notebook uploaded behind the token (<c>POST /job/start</c>), runs it with <see cref="JobCommand"/> <c>run ...
+    /// --spark local</c> in this folder (<c>in/</c>, <c>out/</c>) and serves its progress and results (<see cref="JobEndpoints"/>).
+    /// A restarted gateway starts waiting again: it never runs a notebook it was not given.
+    /// </summary>
+    public string? JobDir { get; init; }
+
+    /// <summary>Job mode: the <c>ispark</c> command that runs the notebook (<c>--job-command</c>, <c>ISPARK_GATEWAY_JOB_COMMAND</c>). Default <c>ispark</c>.</summary>
+    public string JobCommand { get; init; } = "ispark";
+
     /// <summary>The usage text printed on a configuration error.</summary>
     public const string Usage = """
         usage: ispark-gateway [options] [-- SPARK-CONNECT-COMMAND ARGS...]
@@ -100,6 +111,8 @@ public sealed record GatewayOptions
           --log-file FILE         also write the gateway's JSON logs here (ISPARK_GATEWAY_LOG_FILE)
           --hostname NAME         a DNS name for the certificate, repeatable (ISPARK_GATEWAY_HOSTNAMES)
           --quiet-spark           do not copy Spark's output to standard error
+          --job-dir DIR           job mode: no Spark; run one uploaded notebook with 'ispark run' (ISPARK_GATEWAY_JOB_DIR)
+          --job-command CMD       job mode: the ispark command (default ispark; ISPARK_GATEWAY_JOB_COMMAND)
         With '-- COMMAND', the gateway starts Spark Connect itself with a fresh internal token in
         SPARK_CONNECT_AUTHENTICATE_TOKEN; without it, it proxies to the server on --spark-port.
         """;
@@ -160,6 +173,7 @@ public sealed record GatewayOptions
         {
             "port", "bind", "token-sha256", "token-sha256-file", "session-id", "spark-port", "spark-ui-port", "upstream-token-file",
             "driver-log", "executor-logs", "master-ui", "idle-timeout", "spark-start-timeout", "log-file", "secret-pattern",
+            "job-dir", "job-command",
         };
         foreach (var flag in values.Keys.Where(k => !known.Contains(k)))
         {
@@ -225,8 +239,16 @@ public sealed record GatewayOptions
             throw new GatewayConfigurationException($"--master-ui must be an http(s) URL such as http://10.0.0.5:8080; got '{masterUiText}'.");
         }
 
+        var jobDir = Get("job-dir", "ISPARK_GATEWAY_JOB_DIR");
+        if (jobDir is not null && (command is not null || upstreamToken is not null))
+        {
+            throw new GatewayConfigurationException("--job-dir runs a notebook, not Spark Connect: give no Spark command and no upstream token with it.");
+        }
+
         return new GatewayOptions
         {
+            JobDir = jobDir,
+            JobCommand = Get("job-command", "ISPARK_GATEWAY_JOB_COMMAND") ?? "ispark",
             MasterUi = masterUi,
             Port = ParsePort(Get("port", "ISPARK_GATEWAY_PORT") ?? "15443", "--port", allowZero: true),
             BindAddress = bind,

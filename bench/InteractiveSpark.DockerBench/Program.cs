@@ -97,11 +97,13 @@ static async Task<double> BareAsync(string image, string prefix)
             await Task.Delay(100);
         }
 
+        Console.WriteLine($"    +{watch.Elapsed.TotalSeconds:0.00} s bare port open");
         while (true)
         {
             try
             {
                 await using var spark = await SparkSession.ConnectAsync(cs, SparkSessionOptions.Default with { ConnectTimeout = TimeSpan.FromSeconds(2) });
+                Console.WriteLine($"    +{watch.Elapsed.TotalSeconds:0.00} s bare connected");
                 var rows = await spark.Sql("select 1").CollectAsync();
                 var elapsed = watch.Elapsed.TotalSeconds;
                 if (!Equals(rows[0][0], 1))

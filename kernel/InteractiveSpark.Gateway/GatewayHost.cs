@@ -450,9 +450,24 @@ public sealed partial class GatewayHost : IAsyncDisposable
             }
         });
 
-        app.MapGet("/health", (HttpContext context) =>
+        app.MapGet("/health", async (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
+
+            // ?wait=S (at most 30): answer once Spark is ready or failed, or after S seconds. A launcher waits with one
+            // request instead of polling: polling every 100 ms for Spark's start cost both ends CPU the JVM needed.
+            if (!state.Ready && state.Failure is null && HealthWait(context.Request.Query["wait"].ToString()) is { } wait)
+            {
+                try
+                {
+                    await state.Settled.WaitAsync(wait, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+                {
+                    // Not ready yet, or the caller left: answer with the state as it is.
+                }
+            }
+
             var challenge = context.Request.Query["pin-challenge"].ToString();
             return Results.Json(new HealthReport(
                 state.Ready ? "ready" : state.Failure is not null ? "failed" : state.StopReason is not null ? "stopping" : "starting",
@@ -466,6 +481,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 activity.Active,
                 challenge.Length is > 0 and <= 128 ? PinProof.Compute(options.TokenSha256, challenge, state.CertificateSha256) : null), HealthJson.Default.HealthReport);
         });
+
+        static TimeSpan? HealthWait(string value) =>
+            double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(Math.Min(seconds, 30))
+                : null;
 
         app.MapGet("/login", (HttpContext context) =>
         {

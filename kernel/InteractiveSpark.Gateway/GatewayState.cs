@@ -10,6 +10,7 @@ internal sealed class GatewayState(string certificateSha256)
     private volatile string? _sparkVersion;
     private volatile string? _failure;
     private int _exitCode;
+    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The TLS certificate's SHA-256 fingerprint (upper-case hex).</summary>
     public string CertificateSha256 { get; } = certificateSha256;
@@ -32,10 +33,17 @@ internal sealed class GatewayState(string certificateSha256)
     /// <summary>Time since the gateway started.</summary>
     public TimeSpan Uptime => Stopwatch.GetElapsedTime(_started);
 
+    /// <summary>Completes once Spark is ready or the gateway failed: what a waiting <c>/health?wait=S</c> waits for.</summary>
+    public Task Settled => _settled.Task;
+
     public void SetReady(bool ready, string? sparkVersion)
     {
         _sparkVersion = sparkVersion ?? _sparkVersion;
         _ready = ready;
+        if (ready)
+        {
+            _settled.TrySetResult();
+        }
     }
 
     public void Fail(int exitCode, string why)
@@ -43,6 +51,7 @@ internal sealed class GatewayState(string certificateSha256)
         _failure ??= why;
         StopReason ??= why;
         Volatile.Write(ref _exitCode, exitCode);
+        _settled.TrySetResult();
     }
 }
 

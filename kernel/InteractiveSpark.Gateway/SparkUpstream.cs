@@ -227,7 +227,7 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
 
             try
             {
-                await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(300), ct), _sparkSaysStarted.Task).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(NextProbeDelay(), ct), _sparkSaysStarted.Task).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
@@ -236,6 +236,18 @@ internal sealed partial class SparkUpstream : IHostedService, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// How long to wait before the next readiness probe. A child Spark says when it listens (<see cref="SparkStartedLine"/>),
+    /// so until then the probe only polls slowly, in case a future Spark words that line differently: on a 2-core host a
+    /// failed gRPC call every 300 ms for the JVM's ~6 s start cost the gateway CPU the JVM needed (and got the probe's
+    /// path re-JITted at tier 1 after its 30th call), which showed in P1. Once Spark said it, or for a Spark already
+    /// running (proxy mode), probe often.
+    /// </summary>
+    private TimeSpan NextProbeDelay() =>
+        _options.SparkCommand is not null && !_sparkSaysStarted.Task.IsCompleted ? TimeSpan.FromSeconds(2)
+        : _options.SparkCommand is not null ? TimeSpan.FromMilliseconds(100)
+        : TimeSpan.FromMilliseconds(300);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

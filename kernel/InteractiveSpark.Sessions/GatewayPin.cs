@@ -41,14 +41,15 @@ public static class GatewayPin
                 },
             },
         };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        // Each request waits up to 20 s for Spark to be ready (/health?wait=20): one request per start, not a poll.
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(25) };
         string? proven = null;
         while (true)
         {
             try
             {
                 var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-                var uri = new Uri($"https://{host}:{port.ToString(CultureInfo.InvariantCulture)}/health?pin-challenge={nonce}");
+                var uri = new Uri($"https://{host}:{port.ToString(CultureInfo.InvariantCulture)}/health?pin-challenge={nonce}&wait=20");
                 using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode && seen is { } fingerprint)
                 {

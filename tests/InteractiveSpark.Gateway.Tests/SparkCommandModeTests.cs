@@ -103,6 +103,41 @@ public sealed class SparkCommandModeTests
     }
 
     [Fact]
+    public async Task Health_with_wait_answers_when_Spark_settles_and_not_before_unless_the_wait_passes()
+    {
+        // A "Spark" that never listens and gives up after 6 s: the gateway stays starting, then fails.
+        var folder = Directory.CreateTempSubdirectory("ispark-gateway-wait-").FullName;
+        var gateway = GatewayHost.Create(
+            Options("t", ["/bin/sh", "-c", "sleep 6; exit 3"], TimeSpan.FromMinutes(5), folder), TextWriter.Null, TextWriter.Null);
+        await using (gateway)
+        {
+            await gateway.StartAsync();
+            var pin = gateway.CertificateSha256;
+            using var handler = new SocketsHttpHandler();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
+                cert is not null && string.Equals(cert.GetCertHashString(HashAlgorithmName.SHA256), pin, StringComparison.OrdinalIgnoreCase);
+            using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://localhost:{gateway.Port}"), Timeout = TimeSpan.FromSeconds(60) };
+
+            // Without wait: at once. With wait=1.5 while nothing changes: after the wait, still starting.
+            var watch = Stopwatch.StartNew();
+            (await http.GetStringAsync("/health")).Should().Contain("\"status\":\"starting\"");
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
+            watch.Restart();
+            (await http.GetStringAsync("/health?wait=1.5")).Should().Contain("\"status\":\"starting\"");
+            watch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.4));
+
+            // A long wait answers as soon as Spark failed (about 6 s after start), not after its 30 s.
+            watch.Restart();
+            var settled = await http.GetStringAsync("/health?wait=30");
+            settled.Should().Contain("\"status\":\"failed\"");
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
+            await gateway.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public void Configuration_comes_from_arguments_and_environment_and_errors_say_what_to_set()
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData("tok"u8));

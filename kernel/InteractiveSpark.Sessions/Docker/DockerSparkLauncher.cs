@@ -277,7 +277,7 @@ public sealed partial class DockerSparkLauncher
         }
     }
 
-    /// <summary>Polls <c>/health</c> over TLS (pinned to the printed certificate) until it says ready; returns the Spark version.</summary>
+    /// <summary>Asks <c>/health</c> over TLS (pinned to the printed certificate) until it says ready; returns the Spark version.</summary>
     private static async Task<string> WaitHealthyAsync(string host, int port, string certificateSha256, CancellationToken cancellationToken)
     {
         var pin = certificateSha256.Replace(":", "", StringComparison.Ordinal).ToUpperInvariant();
@@ -290,8 +290,10 @@ public sealed partial class DockerSparkLauncher
                     cert is not null && string.Equals(cert.GetCertHashString(HashAlgorithmName.SHA256), pin, StringComparison.OrdinalIgnoreCase),
             },
         };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
-        var uri = new Uri($"https://{host}:{port.ToString(CultureInfo.InvariantCulture)}/health");
+        // One waiting request (the gateway answers once Spark is ready, or after 20 s) instead of a poll every 100 ms:
+        // the poll's TLS requests cost the gateway and this process CPU that Spark's start needed on a small host.
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(25) };
+        var uri = new Uri($"https://{host}:{port.ToString(CultureInfo.InvariantCulture)}/health?wait=20");
         while (true)
         {
             try

@@ -18,6 +18,9 @@ internal static class ExitCodes
     /// <summary>The kernel or the job's container could not start, died, or the extension did not load.</summary>
     public const int KernelFailed = 4;
 
+    /// <summary>A failure ispark did not expect (a bug: the one-line message says so; the exception is in the ispark log).</summary>
+    public const int Unexpected = 70;
+
     /// <summary>Cancelled (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace InteractiveSpark.Cli;
+
+/// <summary>
+/// The <c>ispark</c> command line: parses, runs one command, and answers every mistake with one line on stderr and
+/// exit code 2. Owns the invocation's product log (<see cref="CliLog"/>).
+/// </summary>
+internal static class IsparkCli
+{
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand CreateRoot() => new("ispark: run InteractiveSpark notebooks headless or as containerised jobs, and list jobs and sessions.")
+    {
+        RunCommand.Create(),
+        SubmitCommand.Create(),
+        JobsCommand.CreateJobs(),
+        JobsCommand.CreateLogs(),
+        SessionsCommand.Create(),
+    };
+
+    /// <summary>Runs ispark with <paramref name="args"/> as <c>Main</c> would (Console.Error and Console.Out as they are now); returns the exit code.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="environment">Where the log settings (<c>ISPARK_LOG_*</c>) come from; null: the process environment.</param>
+    public static async Task<int> RunAsync(string[] args, Func<string, string?>? environment = null)
+    {
+        await using var log = CliLog.Open(environment);
+        var stderr = Console.Error;
+        Console.SetError(log.Tee(stderr));
+        try
+        {
+            if (log.Problem is not null)
+            {
+                Console.Error.WriteLine(log.Problem);
+            }
+
+            var root = CreateRoot();
+            var parse = root.Parse(args);
+            var command = parse.CommandResult.Command == root ? "ispark" : "ispark " + parse.CommandResult.Command.Name;
+            log.Started(command, args);
+            var exitCode = await InvokeAsync(parse, command, log).ConfigureAwait(false);
+            log.Ended(exitCode);
+            return exitCode;
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
+    }
+
+    private static async Task<int> InvokeAsync(ParseResult parse, string command, CliLog log)
+    {
+        if (parse.Errors.Count > 0)
+        {
+            // System.CommandLine would print every error and the whole help and exit 1: a user gets one line, exit code 2
+            // (bad input), with what they typed clipped, and no .NET type name.
+            // A word that looks like an option but is none (--bogus) is what the user got wrong, whatever error it caused.
+            var unknown = parse.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument && t.Value.Length > 1 && t.Value[0] == '-'
+                && !double.TryParse(t.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                && parse.CommandResult.Command.Options.All(o => o.Name != t.Value && !o.Aliases.Contains(t.Value)));
+            var message = unknown is not null ? $"unknown option '{CliText.Clip(unknown.Value)}'" : CliText.ParseError(parse.Errors[0].Message);
+            Console.Error.WriteLine($"{command}: {message} (see `{command} --help`).");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"{command}: cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            // A failure no command expected is a bug of ispark: one line here, the exception with its stack in the log.
+            log.Crashed(e);
+            Console.Error.WriteLine($"{command}: unexpected failure ({CliText.Clip(e.Message, 200)}); the details are in the ispark log. Please report it.");
+            return ExitCodes.Unexpected;
+        }
+    }
+}

@@ -53,7 +53,9 @@ internal static class RunCommand
                 !parse.GetValue(noExtension),
                 parse.GetValue(startTimeout),
                 parse.GetValue(quiet),
-                parse.GetValue(spark) == "local" ? new LocalSparkServerOptions { Master = parse.GetValue(sparkMaster)!, DriverMemory = parse.GetValue(sparkMemory)!, UiPort = null } : null);
+                parse.GetValue(spark) == "local"
+                    ? new LocalSparkServerOptions { Master = parse.GetValue(sparkMaster)!, DriverMemory = parse.GetValue(sparkMemory)!, UiPort = null, LoggerFactory = CliLog.Factory }
+                    : null);
             return await ExecuteAsync(run, Console.Error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -67,49 +69,54 @@ internal static class RunCommand
     /// <summary>Runs the notebook, writes progress and the result line to <paramref name="console"/>, returns the exit code.</summary>
     internal static async Task<int> ExecuteAsync(RunRequest request, TextWriter console, CancellationToken cancellationToken)
     {
-        if (!File.Exists(request.Notebook))
-        {
-            console.WriteLine($"ispark run: no notebook at {request.Notebook}.");
-            return ExitCodes.BadInput;
-        }
-
-        IReadOnlyList<KeyValuePair<string, string>> pairs;
+        string? problem = null;
+        IReadOnlyList<KeyValuePair<string, string>> pairs = [];
         try
         {
             pairs = NotebookParameters.ParsePairs(request.Parameters);
         }
         catch (ArgumentException e)
         {
-            console.WriteLine($"ispark run: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-
-        if (request.TimeoutSeconds is <= 0)
-        {
-            console.WriteLine("ispark run: --timeout must be a positive number of seconds.");
-            return ExitCodes.BadInput;
+            problem = e.Message;
         }
 
         var output = request.Output ?? Path.Combine(Environment.CurrentDirectory, Path.GetFileNameWithoutExtension(request.Notebook) + ".out.ipynb");
-        if (!string.Equals(Path.GetExtension(output), ".ipynb", StringComparison.OrdinalIgnoreCase))
+        problem ??= CheckInputs(request, output);
+        if (problem is null)
         {
-            console.WriteLine($"ispark run: -o {output}: the executed notebook is written as .ipynb (a .dib has no place for outputs).");
-            return ExitCodes.BadInput;
+            // The notebook and the parameters against its defaults, before any line of progress and before a kernel starts.
+            try
+            {
+                NotebookParameters.Inject(await Notebook.LoadAsync(request.Notebook, cancellationToken).ConfigureAwait(false), pairs);
+            }
+            catch (Exception e) when (e is NotebookFormatException or ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                problem = CliText.Clip(e.Message, 600);
+            }
         }
 
-        if (string.Equals(Path.GetFullPath(output), Path.GetFullPath(request.Notebook), StringComparison.Ordinal))
+        if (problem is not null)
         {
-            console.WriteLine("ispark run: the output would overwrite the input notebook; pass another -o.");
+            console.WriteLine($"ispark run: {problem}");
             return ExitCodes.BadInput;
         }
 
         StreamWriter? log = null;
         try
         {
-            if (request.KernelLog is { } logPath)
+            try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-                log = new StreamWriter(logPath, append: false) { AutoFlush = false };
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+                if (request.KernelLog is { } logPath)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+                    log = new StreamWriter(logPath, append: false) { AutoFlush = false };
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                console.WriteLine($"ispark run: cannot write there: {CliText.Clip(e.Message, 300)}");
+                return ExitCodes.BadInput;
             }
 
             var options = new NotebookRunOptions
@@ -135,9 +142,9 @@ internal static class RunCommand
             {
                 result = await NotebookRunner.RunAsync(request.Notebook, options, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NotebookFormatException or ArgumentException)
+            catch (Exception e) when (e is NotebookFormatException or ArgumentException or FileNotFoundException or UnauthorizedAccessException)
             {
-                console.WriteLine($"ispark run: {e.Message}");
+                console.WriteLine($"ispark run: {CliText.Clip(e.Message, 600)}");
                 return ExitCodes.BadInput;
             }
 
@@ -173,6 +180,65 @@ internal static class RunCommand
                 await log.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>What is wrong with the request before anything starts (null: nothing); each value echoed clipped.</summary>
+    private static string? CheckInputs(RunRequest request, string output)
+    {
+        if (Directory.Exists(request.Notebook))
+        {
+            return $"{CliText.Clip(request.Notebook, 200)} is a folder; give the notebook file (.ipynb or .dib).";
+        }
+
+        if (!File.Exists(request.Notebook))
+        {
+            return $"no notebook at {CliText.Clip(request.Notebook, 200)}.";
+        }
+
+        if ((CliText.CheckSeconds("--timeout", request.TimeoutSeconds) ?? CliText.CheckSeconds("--start-timeout", request.StartTimeoutSeconds)) is { } seconds)
+        {
+            return seconds;
+        }
+
+        if (!string.Equals(Path.GetExtension(output), ".ipynb", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"-o {CliText.Clip(output, 200)}: the executed notebook is written as .ipynb (a .dib has no place for outputs).";
+        }
+
+        if (Directory.Exists(output))
+        {
+            return $"-o {CliText.Clip(output, 200)} is a folder; give the file to write (.ipynb).";
+        }
+
+        if (string.Equals(Path.GetFullPath(output), Path.GetFullPath(request.Notebook), StringComparison.Ordinal))
+        {
+            return "the output would overwrite the input notebook; pass another -o.";
+        }
+
+        if (request.KernelLog is { } kernelLog && Directory.Exists(kernelLog))
+        {
+            return $"--kernel-log {CliText.Clip(kernelLog, 200)} is a folder; give a file.";
+        }
+
+        if (request.Packages is { } packages && !Directory.Exists(packages))
+        {
+            return $"--packages {CliText.Clip(packages, 200)}: no such folder (it holds the InteractiveSpark .nupkg files; ISPARK_PACKAGES sets the default).";
+        }
+
+        if (request.LocalSpark is { } spark)
+        {
+            if (!CliText.IsSparkMaster(spark.Master))
+            {
+                return $"--spark-master '{CliText.Clip(spark.Master)}' is not a Spark master (local, local[4], local[*], spark://host:7077, yarn, k8s://..., mesos://...).";
+            }
+
+            if (!CliText.IsJvmSize(spark.DriverMemory))
+            {
+                return $"--spark-driver-memory '{CliText.Clip(spark.DriverMemory)}' is not a JVM size such as 512m or 2g.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>One progress line: "[2/6] cell 3 (id 'query': ...) ok, 1.2 s".</summary>

@@ -19,7 +19,7 @@ public sealed class NotebookParametersTests
             "var day = \"2026-11-01\";\nint rows = 10; // how many\nvar ratio = 0.5;\nvar big = 5000000000;\nvar on = false;\ndecimal price = 1.5m;\nvar when = DateOnly.Parse(\"2026-01-01\");");
 
         var warnings = NotebookParameters.Inject(notebook, NotebookParameters.ParsePairs(
-            ["day=2026-11-02", "rows=42", "ratio=1e-3", "big=7", "on=true", "price=2.25", "when=2026-12-24", "rows=43"]));
+            ["day=2026-11-02", "rows=42", "ratio=1e-3", "big=7", "on=true", "price=2.25", "when=2026-12-24"]));
 
         warnings.Should().BeEmpty();
         notebook.Cells.Select(c => c.Id).Should().HaveCount(4);
@@ -28,7 +28,7 @@ public sealed class NotebookParametersTests
         injected.Source.Split('\n').Should().Equal(
             "// Injected parameters (ispark run -p)",
             "string day = \"2026-11-02\";",
-            "int rows = 43;",
+            "int rows = 42;",
             "double ratio = 0.001d;",
             "long big = 7L;",
             "bool on = true;",
@@ -89,6 +89,21 @@ public sealed class NotebookParametersTests
         var act = () => NotebookParameters.ParsePairs([pair]);
 
         act.Should().Throw<ArgumentException>().WithMessage($"-p {pair}: *");
+    }
+
+    [Fact]
+    public void A_name_given_twice_a_huge_value_and_control_characters_are_refused_with_the_value_clipped()
+    {
+        FluentActions.Invoking(() => NotebookParameters.ParsePairs(["rows=1", "rows=2"]))
+            .Should().Throw<ArgumentException>().WithMessage("-p rows: given twice; pass each parameter once.");
+        var huge = FluentActions.Invoking(() => NotebookParameters.ParsePairs(["day=" + new string('x', 1 << 20)])).Should().Throw<ArgumentException>().Which.Message;
+        huge.Should().StartWith("-p day: a value of 1048576 characters");
+        huge.Length.Should().BeLessThan(200);
+        FluentActions.Invoking(() => NotebookParameters.ParsePairs(["day=a\u001b[31mb"]))
+            .Should().Throw<ArgumentException>().WithMessage("-p day: the value holds the control character U+001B at position 1*");
+        var name = FluentActions.Invoking(() => NotebookParameters.ParsePairs([new string('n', 5000) + "x y=1"])).Should().Throw<ArgumentException>().Which.Message;
+        name.Should().Contain("(5005 characters)");
+        name.Length.Should().BeLessThan(300);
     }
 
     [Fact]

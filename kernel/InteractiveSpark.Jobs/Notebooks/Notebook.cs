@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace InteractiveSpark.Jobs.Notebooks;
@@ -46,6 +48,11 @@ public sealed class Notebook
         return cell.KernelName ?? DefaultKernel;
     }
 
+    /// <summary>The largest notebook file <see cref="LoadAsync"/> reads (outputs included).</summary>
+    public const long MaxBytes = 64L * 1024 * 1024;
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Reads an .ipynb or a .dib, by its extension.</summary>
     /// <exception cref="NotebookFormatException">The file is not a notebook this reader understands; the message says why.</exception>
     public static async Task<Notebook> LoadAsync(string path, CancellationToken cancellationToken = default)
@@ -56,8 +63,36 @@ public sealed class Notebook
             throw new FileNotFoundException($"No notebook at {Path.GetFullPath(path)}.", path);
         }
 
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return Path.GetExtension(path).ToLowerInvariant() switch
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is not (".ipynb" or ".dib"))
+        {
+            throw new NotebookFormatException($"{path}: '{NotebookParameters.Echo(extension)}' is not a notebook format ispark reads (.ipynb or .dib).");
+        }
+
+        var size = new FileInfo(path).Length;
+        if (size > MaxBytes)
+        {
+            throw new NotebookFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: {size / (1024 * 1024)} MB; a notebook ispark reads is at most {MaxBytes / (1024 * 1024)} MB (clear its outputs first)."));
+        }
+
+        // Strict UTF-8: a binary file or another encoding is refused here, not sent to a kernel as code.
+        string text;
+        try
+        {
+            text = Strict.GetString(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new NotebookFormatException($"{path}: not UTF-8 text (a binary file, or another encoding); a notebook is UTF-8 JSON (.ipynb) or text (.dib).");
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new NotebookFormatException($"{path}: holds NUL bytes, so it is a binary file, not a notebook.");
+        }
+
+        return extension switch
         {
             ".ipynb" => IpynbFormat.Parse(text, path),
             ".dib" => DibFormat.Parse(text, path),

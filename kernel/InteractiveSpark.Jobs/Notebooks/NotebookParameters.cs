@@ -32,8 +32,15 @@ public static partial class NotebookParameters
         "DateTime", "DateTimeOffset", "DateOnly", "TimeOnly", "TimeSpan", "Guid",
     };
 
+    /// <summary>The longest parameter value: a parameter goes into a cell and, for a job, onto a container's command line (Linux allows 128 KB per argument).</summary>
+    public const int MaxValueLength = 32 * 1024;
+
     /// <summary>Parses <c>name=value</c> pairs (the first '=' splits; the value may be empty or contain '=').</summary>
-    /// <exception cref="ArgumentException">A pair without '=' or with a name that is not a C# identifier.</exception>
+    /// <exception cref="ArgumentException">
+    /// A pair without '=', a name that is not a C# identifier, a name given twice, a value longer than
+    /// <see cref="MaxValueLength"/> or holding control characters or bytes that were not UTF-8 (shown as U+FFFD). The
+    /// message echoes the pair clipped to 80 characters.
+    /// </exception>
     public static IReadOnlyList<KeyValuePair<string, string>> ParsePairs(IEnumerable<string> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
@@ -43,28 +50,51 @@ public static partial class NotebookParameters
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ArgumentException($"-p {pair}: expected name=value.");
+                throw new ArgumentException($"-p {Echo(pair)}: expected name=value.");
             }
 
             var name = pair[..equals].Trim();
             if (!Identifier().IsMatch(name))
             {
-                throw new ArgumentException($"-p {pair}: '{name}' is not a C# variable name.");
+                throw new ArgumentException($"-p {Echo(pair)}: '{Echo(name)}' is not a C# variable name.");
             }
 
-            // Given twice: the last value wins, in the first one's place (papermill's -p fills a dictionary).
-            var existing = result.FindIndex(p => p.Key == name);
-            if (existing >= 0)
+            var value = pair[(equals + 1)..];
+            if (value.Length > MaxValueLength)
             {
-                result[existing] = new(name, pair[(equals + 1)..]);
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"-p {name}: a value of {value.Length} characters; a parameter takes at most {MaxValueLength} (pass a path to a file instead)."));
             }
-            else
+
+            var bad = value.IndexOfAny(ControlCharacters);
+            if (bad >= 0)
             {
-                result.Add(new(name, pair[(equals + 1)..]));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"-p {name}: the value holds {(value[bad] == '\uFFFD' ? "bytes that are not UTF-8" : $"the control character U+{(int)value[bad]:X4}")} at position {bad}; parameters are plain text."));
             }
+
+            // Given twice is a mistake (two values for one name, e.g. a script that appends -p to a default): say so
+            // rather than let one of them win silently.
+            if (result.Any(p => p.Key == name))
+            {
+                throw new ArgumentException($"-p {name}: given twice; pass each parameter once.");
+            }
+
+            result.Add(new(name, value));
         }
 
         return result;
+    }
+
+    /// <summary>Every C0 control character but tab, DEL, and U+FFFD (what the runtime makes of bytes that are not UTF-8).</summary>
+    private static readonly char[] ControlCharacters =
+        [.. Enumerable.Range(0, 32).Where(c => c != '\t').Select(c => (char)c), '\u007F', '\uFFFD'];
+
+    /// <summary>A value as a message shows it: at most 80 characters, then how long it was.</summary>
+    internal static string Echo(string text)
+    {
+        var clipped = text.Length <= 80 ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..80]}… ({text.Length} characters)");
+        return new string(clipped.Select(c => char.IsControl(c) ? '?' : c).ToArray());
     }
 
     /// <summary>
@@ -175,7 +205,7 @@ public static partial class NotebookParameters
     internal static string Literal(string name, string type, string text, bool fsharp = false)
     {
         var invariant = CultureInfo.InvariantCulture;
-        string Fail() => throw new ArgumentException($"parameter '{name}': '{text}' is not a {type} (the type of its default in the parameters cell).");
+        string Fail() => throw new ArgumentException($"parameter '{name}': '{Echo(text)}' is not a {type} (the type of its default in the parameters cell).");
         var t = text.Trim();
         if (fsharp)
         {

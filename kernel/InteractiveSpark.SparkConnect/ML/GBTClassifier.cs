@@ -1,7 +1,7 @@
 namespace InteractiveSpark.SparkConnect.ML;
 
 /// <summary>Gradient-boosted trees for binary classification — Spark's <c>org.apache.spark.ml.classification.GBTClassifier</c>.</summary>
-public sealed class GBTClassifier : Estimator<GBTClassificationModel>
+public sealed class GBTClassifier : ProbabilisticClassifier<GBTClassificationModel>
 {
     internal const string JvmClass = "org.apache.spark.ml.classification.GBTClassifier";
 
@@ -16,8 +16,6 @@ public sealed class GBTClassifier : Estimator<GBTClassificationModel>
     /// <summary>validationIndicatorCol.</summary>
     public static readonly Param<string> ValidationIndicatorColParam = new("validationIndicatorCol",
         "name of the column that indicates whether each row is for training or for validation. False indicates training; true indicates validation.", null);
-    private static readonly Param<string> FeaturesColParam = SharedParams.FeaturesCol, LabelColParam = SharedParams.LabelCol,
-        PredictionColParam = SharedParams.PredictionCol, ProbabilityColParam = SharedParams.ProbabilityCol, RawPredictionColParam = SharedParams.RawPredictionCol;
     private static readonly Param<int> MaxDepthParam = SharedParams.MaxDepth, MaxBinsParam = SharedParams.MaxBins;
     private static readonly Param<double> SubsamplingRateParam = SharedParams.SubsamplingRate;
     private static readonly Param<long?> SeedParam = SharedParams.Seed;
@@ -25,16 +23,6 @@ public sealed class GBTClassifier : Estimator<GBTClassificationModel>
     /// <summary>A GBT classifier with Spark's defaults.</summary>
     public GBTClassifier(string? uid = null) : base(JvmClass, uid) { }
 
-    /// <summary>Features column. Default <c>features</c>.</summary>
-    public string FeaturesCol { get => Get(FeaturesColParam); set => SetValue(FeaturesColParam, value); }
-    /// <summary>Label column (0 or 1). Default <c>label</c>.</summary>
-    public string LabelCol { get => Get(LabelColParam); set => SetValue(LabelColParam, value); }
-    /// <summary>Predicted label column. Default <c>prediction</c>.</summary>
-    public string PredictionCol { get => Get(PredictionColParam); set => SetValue(PredictionColParam, value); }
-    /// <summary>Class probabilities column. Default <c>probability</c>.</summary>
-    public string ProbabilityCol { get => Get(ProbabilityColParam); set => SetValue(ProbabilityColParam, value); }
-    /// <summary>Raw prediction column. Default <c>rawPrediction</c>.</summary>
-    public string RawPredictionCol { get => Get(RawPredictionColParam); set => SetValue(RawPredictionColParam, value); }
     /// <summary>Boosting iterations (trees). Default 20.</summary>
     public int MaxIter { get => Get(MaxIterParam); set => SetValue(MaxIterParam, value); }
     /// <summary>Maximum tree depth. Default 5.</summary>

@@ -1,7 +1,7 @@
 namespace InteractiveSpark.SparkConnect.ML;
 
 /// <summary>Linear regression (least squares, optionally Huber, with elastic-net regularization) — Spark's <c>org.apache.spark.ml.regression.LinearRegression</c>.</summary>
-public sealed class LinearRegression : Estimator<LinearRegressionModel>
+public sealed class LinearRegression : Predictor<LinearRegressionModel>
 {
     internal const string JvmClass = "org.apache.spark.ml.regression.LinearRegression";
 
@@ -12,8 +12,7 @@ public sealed class LinearRegression : Estimator<LinearRegressionModel>
     public static readonly Param<string> LossParam = new("loss", "The loss function to be optimized. Supported options: squaredError, huber. (Default squaredError)", "squaredError");
     /// <summary>epsilon.</summary>
     public static readonly Param<double> EpsilonParam = new("epsilon", "The shape parameter to control the amount of robustness. Must be > 1.0.", 1.35);
-    private static readonly Param<string> FeaturesColParam = SharedParams.FeaturesCol, LabelColParam = SharedParams.LabelCol,
-        PredictionColParam = SharedParams.PredictionCol, WeightColParam = SharedParams.WeightCol;
+    private static readonly Param<string> WeightColParam = SharedParams.WeightCol;
     private static readonly Param<int> MaxIterParam = SharedParams.MaxIter;
     private static readonly Param<double> RegParamParam = SharedParams.RegParam, ElasticNetParamParam = SharedParams.ElasticNetParam, TolParam = SharedParams.Tol;
     private static readonly Param<bool> FitInterceptParam = SharedParams.FitIntercept, StandardizationParam = SharedParams.Standardization;
@@ -21,12 +20,6 @@ public sealed class LinearRegression : Estimator<LinearRegressionModel>
     /// <summary>A linear regression with Spark's defaults.</summary>
     public LinearRegression(string? uid = null) : base(JvmClass, uid) { }
 
-    /// <summary>Features column. Default <c>features</c>.</summary>
-    public string FeaturesCol { get => Get(FeaturesColParam); set => SetValue(FeaturesColParam, value); }
-    /// <summary>Label column. Default <c>label</c>.</summary>
-    public string LabelCol { get => Get(LabelColParam); set => SetValue(LabelColParam, value); }
-    /// <summary>Prediction column. Default <c>prediction</c>.</summary>
-    public string PredictionCol { get => Get(PredictionColParam); set => SetValue(PredictionColParam, value); }
     /// <summary>Instance weight column; unset means weight 1.</summary>
     public string? WeightCol { get => GetOrNull(WeightColParam); set => SetValue(WeightColParam, value); }
     /// <summary>Maximum iterations. Default 100.</summary>

@@ -4,7 +4,7 @@ namespace InteractiveSpark.SparkConnect.ML;
 /// Logistic regression (binomial or multinomial) — Spark's <c>org.apache.spark.ml.classification.LogisticRegression</c>.
 /// <code>var model = await new LogisticRegression { MaxIter = 20, RegParam = 0.01 }.FitAsync(train);</code>
 /// </summary>
-public sealed class LogisticRegression : Estimator<LogisticRegressionModel>
+public sealed class LogisticRegression : ProbabilisticClassifier<LogisticRegressionModel>
 {
     internal const string JvmClass = "org.apache.spark.ml.classification.LogisticRegression";
 
@@ -13,9 +13,7 @@ public sealed class LogisticRegression : Estimator<LogisticRegressionModel>
         "The name of family which is a description of the label distribution to be used in the model. Supported options: auto, binomial, multinomial.", "auto");
     /// <summary>aggregationDepth.</summary>
     public static readonly Param<int> AggregationDepthParam = new("aggregationDepth", "suggested depth for treeAggregate (>= 2)", 2);
-    private static readonly Param<string> FeaturesColParam = SharedParams.FeaturesCol, LabelColParam = SharedParams.LabelCol,
-        PredictionColParam = SharedParams.PredictionCol, ProbabilityColParam = SharedParams.ProbabilityCol, RawPredictionColParam = SharedParams.RawPredictionCol,
-        WeightColParam = SharedParams.WeightCol;
+    private static readonly Param<string> WeightColParam = SharedParams.WeightCol;
     private static readonly Param<int> MaxIterParam = SharedParams.MaxIter;
     private static readonly Param<double> RegParamParam = SharedParams.RegParam, ElasticNetParamParam = SharedParams.ElasticNetParam, TolParam = SharedParams.Tol,
         ThresholdParam = SharedParams.Threshold;
@@ -24,16 +22,6 @@ public sealed class LogisticRegression : Estimator<LogisticRegressionModel>
     /// <summary>A logistic regression with Spark's defaults (and a fresh uid unless given).</summary>
     public LogisticRegression(string? uid = null) : base(JvmClass, uid) { }
 
-    /// <summary>Features column (a vector). Default <c>features</c>.</summary>
-    public string FeaturesCol { get => Get(FeaturesColParam); set => SetValue(FeaturesColParam, value); }
-    /// <summary>Label column (0, 1, ... as doubles). Default <c>label</c>.</summary>
-    public string LabelCol { get => Get(LabelColParam); set => SetValue(LabelColParam, value); }
-    /// <summary>Predicted label column. Default <c>prediction</c>.</summary>
-    public string PredictionCol { get => Get(PredictionColParam); set => SetValue(PredictionColParam, value); }
-    /// <summary>Class probabilities column (a vector). Default <c>probability</c>.</summary>
-    public string ProbabilityCol { get => Get(ProbabilityColParam); set => SetValue(ProbabilityColParam, value); }
-    /// <summary>Raw prediction (margins) column. Default <c>rawPrediction</c>.</summary>
-    public string RawPredictionCol { get => Get(RawPredictionColParam); set => SetValue(RawPredictionColParam, value); }
     /// <summary>Instance weight column; unset means weight 1.</summary>
     public string? WeightCol { get => GetOrNull(WeightColParam); set => SetValue(WeightColParam, value); }
     /// <summary>Maximum iterations (≥ 0). Default 100.</summary>

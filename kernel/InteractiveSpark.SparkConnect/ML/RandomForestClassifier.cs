@@ -1,7 +1,7 @@
 namespace InteractiveSpark.SparkConnect.ML;
 
 /// <summary>Random forest classifier — Spark's <c>org.apache.spark.ml.classification.RandomForestClassifier</c>.</summary>
-public sealed class RandomForestClassifier : Estimator<RandomForestClassificationModel>
+public sealed class RandomForestClassifier : ProbabilisticClassifier<RandomForestClassificationModel>
 {
     internal const string JvmClass = "org.apache.spark.ml.classification.RandomForestClassifier";
 
@@ -11,9 +11,7 @@ public sealed class RandomForestClassifier : Estimator<RandomForestClassificatio
     public static readonly Param<string> ImpurityParam = new("impurity", "Criterion used for information gain calculation (case-insensitive). Supported options: entropy, gini", "gini");
     /// <summary>bootstrap.</summary>
     public static readonly Param<bool> BootstrapParam = new("bootstrap", "Whether bootstrap samples are used when building trees.", true);
-    private static readonly Param<string> FeaturesColParam = SharedParams.FeaturesCol, LabelColParam = SharedParams.LabelCol,
-        PredictionColParam = SharedParams.PredictionCol, ProbabilityColParam = SharedParams.ProbabilityCol, RawPredictionColParam = SharedParams.RawPredictionCol,
-        FeatureSubsetStrategyParam = SharedParams.FeatureSubsetStrategy, WeightColParam = SharedParams.WeightCol;
+    private static readonly Param<string> FeatureSubsetStrategyParam = SharedParams.FeatureSubsetStrategy, WeightColParam = SharedParams.WeightCol;
     private static readonly Param<int> MaxDepthParam = SharedParams.MaxDepth, MaxBinsParam = SharedParams.MaxBins, MinInstancesPerNodeParam = SharedParams.MinInstancesPerNode;
     private static readonly Param<double> SubsamplingRateParam = SharedParams.SubsamplingRate;
     private static readonly Param<long?> SeedParam = SharedParams.Seed;
@@ -21,16 +19,6 @@ public sealed class RandomForestClassifier : Estimator<RandomForestClassificatio
     /// <summary>A random forest with Spark's defaults.</summary>
     public RandomForestClassifier(string? uid = null) : base(JvmClass, uid) { }
 
-    /// <summary>Features column. Default <c>features</c>.</summary>
-    public string FeaturesCol { get => Get(FeaturesColParam); set => SetValue(FeaturesColParam, value); }
-    /// <summary>Label column. Default <c>label</c>.</summary>
-    public string LabelCol { get => Get(LabelColParam); set => SetValue(LabelColParam, value); }
-    /// <summary>Predicted label column. Default <c>prediction</c>.</summary>
-    public string PredictionCol { get => Get(PredictionColParam); set => SetValue(PredictionColParam, value); }
-    /// <summary>Class probabilities column. Default <c>probability</c>.</summary>
-    public string ProbabilityCol { get => Get(ProbabilityColParam); set => SetValue(ProbabilityColParam, value); }
-    /// <summary>Raw prediction column. Default <c>rawPrediction</c>.</summary>
-    public string RawPredictionCol { get => Get(RawPredictionColParam); set => SetValue(RawPredictionColParam, value); }
     /// <summary>Instance weight column; unset means weight 1.</summary>
     public string? WeightCol { get => GetOrNull(WeightColParam); set => SetValue(WeightColParam, value); }
     /// <summary>Number of trees. Default 20.</summary>

@@ -31,8 +31,19 @@ internal static class JobsCommand
                 if (parse.GetValue(collect) is { } collected && MarathonJobRecord.Find(collected) is { } record)
                 {
                     var into = parse.GetValue(output)?.FullName ?? Path.Combine(Environment.CurrentDirectory, "ispark-jobs", record.JobId);
-                    var done = await new MarathonJobLauncher(new MarathonJobOptions { Marathon = record.Marathon })
-                        .CollectAsync(record, into, null, cancellationToken).ConfigureAwait(false);
+                    MarathonJobResult done;
+                    try
+                    {
+                        done = await new MarathonJobLauncher(new MarathonJobOptions { Marathon = record.Marathon })
+                            .CollectAsync(record, into, null, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (MarathonJobException e)
+                    {
+                        // The job's task was lost, restarted or did not end in time: the job did not run to its end (as submit's 4).
+                        Console.Error.WriteLine($"ispark jobs: {e.Message}");
+                        return ExitCodes.KernelFailed;
+                    }
+
                     Console.Error.WriteLine($"ispark jobs: job {done.JobId} ended with exit code {done.ExitCode}; executed notebook: {done.OutputNotebook ?? "(none written)"}; log: {done.LogFile ?? "(none)"}; Marathon group removed.");
                     return done.ExitCode ?? ExitCodes.KernelFailed;
                 }

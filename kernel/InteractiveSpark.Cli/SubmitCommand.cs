@@ -130,18 +130,7 @@ internal static class SubmitCommand
             try
             {
                 var result = await launcherInstance.SubmitAsync(input.FullName, parse.GetValue(output)?.FullName, console, parse.GetValue(detach), cancellationToken).ConfigureAwait(false);
-                if (result.ExitCode is not { } exitCode)
-                {
-                    Console.Out.WriteLine(result.JobId);
-                    console.WriteLine($"ispark submit: job {result.JobId} started ({result.ContainerName}). Follow it with `ispark logs {result.JobId} --follow`; collect it with `ispark jobs --collect {result.JobId} -o DIR`.");
-                    return ExitCodes.Ok;
-                }
-
-                var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-                console.WriteLine(exitCode == 0
-                    ? $"ispark submit: job {result.JobId} completed in {seconds} s; executed notebook: {result.OutputNotebook}; log: {result.LogFile}; container removed."
-                    : $"ispark submit: job {result.JobId} failed (exit code {exitCode}) after {seconds} s; executed notebook: {result.OutputNotebook ?? "(none written)"}; log: {result.LogFile}; container removed.");
-                return (int)exitCode;
+                return Report(console, result.JobId, result.ContainerName, result.ExitCode, result.OutputNotebook, result.LogFile, result.Duration, "container removed", "");
             }
             catch (DockerJobException e)
             {
@@ -163,18 +152,8 @@ internal static class SubmitCommand
         try
         {
             var result = await launcher.SubmitAsync(notebook, output, console, detach, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode is not { } exitCode)
-            {
-                Console.Out.WriteLine(result.JobId);
-                console.WriteLine($"ispark submit: job {result.JobId} started ({result.GroupId}). Follow it with `ispark logs {result.JobId} --follow`; collect it with `ispark jobs --collect {result.JobId} -o DIR`. Its token stays in {MarathonJobRecord.DefaultFolder} (readable by you only).");
-                return ExitCodes.Ok;
-            }
-
-            var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-            console.WriteLine(exitCode == 0
-                ? $"ispark submit: job {result.JobId} completed in {seconds} s; executed notebook: {result.OutputNotebook}; log: {result.LogFile}; Marathon group removed."
-                : $"ispark submit: job {result.JobId} failed (exit code {exitCode}) after {seconds} s; executed notebook: {result.OutputNotebook ?? "(none written)"}; log: {result.LogFile ?? "(none)"}; Marathon group removed.");
-            return exitCode;
+            return Report(console, result.JobId, result.GroupId, result.ExitCode, result.OutputNotebook, result.LogFile, result.Duration, "Marathon group removed",
+                $" Its token stays in {MarathonJobRecord.DefaultFolder} (readable by you only).");
         }
         catch (MarathonJobException e)
         {
@@ -191,6 +170,24 @@ internal static class SubmitCommand
             console.WriteLine("ispark submit: cancelled; the job's Marathon group was removed.");
             return ExitCodes.Cancelled;
         }
+    }
+
+    /// <summary>The result lines of a job (detached: its id on stdout for scripts, how to follow it on stderr); returns the exit code.</summary>
+    private static int Report(
+        TextWriter console, string jobId, string where, long? exitCode, string? notebook, string? log, TimeSpan duration, string removed, string detachedNote)
+    {
+        if (exitCode is not { } code)
+        {
+            Console.Out.WriteLine(jobId);
+            console.WriteLine($"ispark submit: job {jobId} started ({where}). Follow it with `ispark logs {jobId} --follow`; collect it with `ispark jobs --collect {jobId} -o DIR`.{detachedNote}");
+            return ExitCodes.Ok;
+        }
+
+        var seconds = duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        console.WriteLine(code == 0
+            ? $"ispark submit: job {jobId} completed in {seconds} s; executed notebook: {notebook}; log: {log}; {removed}."
+            : $"ispark submit: job {jobId} failed (exit code {code}) after {seconds} s; executed notebook: {notebook ?? "(none written)"}; log: {log ?? "(none)"}; {removed}.");
+        return (int)code;
     }
 
     /// <summary>key=value pairs of --label.</summary>

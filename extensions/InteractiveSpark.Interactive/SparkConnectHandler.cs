@@ -70,56 +70,14 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             string where;
             string? uiUrl = null;
             var sessionOptions = SparkSessionOptions.Default;
-            if (options.Launcher == SparkLauncher.Docker)
+            if (options.Launcher is SparkLauncher.Docker or SparkLauncher.Marathon)
             {
-                var launcher = new DockerSparkLauncher(new DockerSparkLauncherOptions
-                {
-                    Image = options.Image ?? new DockerSparkLauncherOptions().Image,
-                    Name = options.Name,
-                    NamePrefix = options.Prefix ?? "ispark",
-                    Cpus = options.Cpus,
-                    Memory = options.Memory,
-                    DriverMemory = options.DriverMemory,
-                    Executors = options.Executors,
-                    Conf = options.Conf,
-                    StartupTimeout = options.StartupTimeout,
-                    IdleTimeout = options.IdleTimeout ?? TimeSpan.FromMinutes(30),
-                    LoggerFactory = sessions.LoggerFactory,
-                });
-                var docker = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
-                container = docker;
-                connectionString = docker.ConnectionString;
-                sessionOptions = docker.SessionOptions;
-                var executors = options.Executors == 0 ? "local[*]" : $"{options.Executors.ToString(CultureInfo.InvariantCulture)} executor container(s)";
-                where = $"Docker container {docker.DriverContainerName} ({launcher.Options.Image}, {executors}; gateway {docker.GatewayUri.Authority}, TLS pinned)";
-                uiUrl = docker.UiUri.ToString();
-            }
-            else if (options.Launcher == SparkLauncher.Marathon)
-            {
-                var defaults = new MarathonSparkLauncherOptions { Marathon = options.Marathon! };
-                var launcher = new MarathonSparkLauncher(defaults with
-                {
-                    Image = options.Image ?? defaults.Image,
-                    Name = options.Name,
-                    Group = options.Group ?? defaults.Group,
-                    Cpus = options.Cpus ?? defaults.Cpus,
-                    Memory = options.Memory ?? defaults.Memory,
-                    DriverMemory = options.DriverMemory,
-                    Executors = options.Executors,
-                    Constraints = options.Constraints,
-                    Labels = options.Labels,
-                    Conf = options.Conf,
-                    StartupTimeout = options.StartupTimeout,
-                    IdleTimeout = options.IdleTimeout ?? defaults.IdleTimeout,
-                    LoggerFactory = sessions.LoggerFactory,
-                });
-                var marathon = await launcher.StartAsync(new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
-                container = marathon;
-                connectionString = marathon.ConnectionString;
-                sessionOptions = marathon.SessionOptions;
-                var executors = options.Executors == 0 ? "local[*]" : $"{options.Executors.ToString(CultureInfo.InvariantCulture)} executor(s) in {marathon.WorkersAppId}";
-                where = $"Marathon app {marathon.DriverAppId} on {marathon.DriverHost} ({launcher.Options.Image}, {executors}; gateway {marathon.GatewayUri.Authority}, TLS pinned)";
-                uiUrl = marathon.UiUri.ToString();
+                var gateway = await StartBehindGatewayAsync(options, new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
+                container = gateway;
+                connectionString = gateway.ConnectionString;
+                sessionOptions = gateway.SessionOptions;
+                where = gateway.Description;
+                uiUrl = gateway.UiUri.ToString();
             }
             else if (options.Launcher == SparkLauncher.Local)
             {
@@ -177,6 +135,50 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             context.Fail(command, message: Describe(e, options));
             return false;
         }
+    }
+
+    /// <summary>Starts a driver behind the gateway with the launcher the options name (Docker or Marathon).</summary>
+    private Task<IGatewaySession> StartBehindGatewayAsync(SparkConnectOptions options, IProgress<string> progress, CancellationToken cancellation)
+    {
+        if (options.Launcher == SparkLauncher.Docker)
+        {
+            var launcher = new DockerSparkLauncher(new DockerSparkLauncherOptions
+            {
+                Image = options.Image ?? new DockerSparkLauncherOptions().Image,
+                Name = options.Name,
+                NamePrefix = options.Prefix ?? "ispark",
+                Cpus = options.Cpus,
+                Memory = options.Memory,
+                DriverMemory = options.DriverMemory,
+                Executors = options.Executors,
+                Conf = options.Conf,
+                StartupTimeout = options.StartupTimeout,
+                IdleTimeout = options.IdleTimeout ?? TimeSpan.FromMinutes(30),
+                LoggerFactory = sessions.LoggerFactory,
+            });
+            return Started(launcher.StartAsync(progress, cancellation));
+        }
+
+        var defaults = new MarathonSparkLauncherOptions { Marathon = options.Marathon! };
+        var marathon = new MarathonSparkLauncher(defaults with
+        {
+            Image = options.Image ?? defaults.Image,
+            Name = options.Name,
+            Group = options.Group ?? defaults.Group,
+            Cpus = options.Cpus ?? defaults.Cpus,
+            Memory = options.Memory ?? defaults.Memory,
+            DriverMemory = options.DriverMemory,
+            Executors = options.Executors,
+            Constraints = options.Constraints,
+            Labels = options.Labels,
+            Conf = options.Conf,
+            StartupTimeout = options.StartupTimeout,
+            IdleTimeout = options.IdleTimeout ?? defaults.IdleTimeout,
+            LoggerFactory = sessions.LoggerFactory,
+        });
+        return Started(marathon.StartAsync(progress, cancellation));
+
+        static async Task<IGatewaySession> Started<T>(Task<T> start) where T : IGatewaySession => await start.ConfigureAwait(false);
     }
 
     private static string Describe(Exception e, SparkConnectOptions options) => e switch

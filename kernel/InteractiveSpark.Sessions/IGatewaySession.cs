@@ -4,9 +4,10 @@ namespace InteractiveSpark.Sessions;
 
 /// <summary>
 /// A session whose driver sits behind the InteractiveSpark gateway (a Docker container, a Marathon app): one TLS port
-/// with a pinned certificate and the session token. <see cref="SessionTools"/> reads its logs and opens its UI through it.
+/// with a pinned certificate and the session token. <see cref="SessionTools"/> reads its logs and opens its UI through it;
+/// disposing it removes the driver and its executors.
 /// </summary>
-public interface IGatewaySession
+public interface IGatewaySession : IAsyncDisposable
 {
     /// <summary>The session's name.</summary>
     string Name { get; }
@@ -19,6 +20,15 @@ public interface IGatewaySession
 
     /// <summary>The gateway's address for browsers and HTTP clients, e.g. <c>https://host:31005</c>.</summary>
     Uri GatewayUri { get; }
+
+    /// <summary>Session options that pin the gateway's certificate, for <see cref="SparkSession.ConnectAsync(SparkConnectionString, SparkSessionOptions?, CancellationToken)"/>.</summary>
+    SparkSessionOptions SessionOptions { get; }
+
+    /// <summary>The Spark UI through the gateway (needs the token: a bearer header, or <c>/login</c> first in a browser).</summary>
+    Uri UiUri { get; }
+
+    /// <summary>Where the driver runs, in one line for people (container or app, image, executors, gateway); nothing secret.</summary>
+    string Description { get; }
 
     /// <summary>Whether the session has executors outside the driver (Spark standalone workers), whose logs the gateway serves.</summary>
     bool HasExecutors { get; }

@@ -64,6 +64,10 @@ public sealed partial class DockerSparkSession : IAsyncDisposable, IGatewaySessi
     /// <summary>Whether the session has worker containers (executors outside the driver).</summary>
     public bool HasExecutors => WorkerContainerIds.Count > 0;
 
+    /// <inheritdoc/>
+    public string Description =>
+        $"Docker container {DriverContainerName} ({Image}, {(HasExecutors ? $"{WorkerContainerIds.Count.ToString(CultureInfo.InvariantCulture)} executor container(s)" : "local[*]")}; gateway {GatewayUri.Authority}, TLS pinned)";
+
     /// <summary>The Spark version the gateway reported.</summary>
     public string? SparkVersion { get; internal set; }
 

@@ -56,7 +56,7 @@ public sealed partial class MarathonSparkLauncher
         var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var groupId = GroupIdFor(sessionId);
-        var session = new MarathonSparkSession(client, sessionId, o.Name, groupId, o.Executors, _logger);
+        var session = new MarathonSparkSession(client, sessionId, o.Name, groupId, o.Image, o.Executors, _logger);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(o.StartupTimeout);
         var phase = "creating the driver app";

@@ -16,8 +16,9 @@ public sealed partial class MarathonSparkSession : IAsyncDisposable, IGatewaySes
     private readonly ILogger _logger;
     private int _disposed;
 
-    internal MarathonSparkSession(MarathonClient client, string sessionId, string name, string groupId, int executors, ILogger logger)
+    internal MarathonSparkSession(MarathonClient client, string sessionId, string name, string groupId, string image, int executors, ILogger logger)
     {
+        Image = image;
         _client = client;
         _logger = logger;
         SessionId = sessionId;
@@ -78,6 +79,13 @@ public sealed partial class MarathonSparkSession : IAsyncDisposable, IGatewaySes
     public Uri Marathon => _client.BaseUri;
 
     bool IGatewaySession.HasExecutors => Executors > 0;
+
+    /// <summary>The image the driver (and workers) run.</summary>
+    public string Image { get; }
+
+    /// <inheritdoc/>
+    public string Description =>
+        $"Marathon app {DriverAppId} on {DriverHost} ({Image}, {(Executors > 0 ? $"{Executors.ToString(CultureInfo.InvariantCulture)} executor(s) in {WorkersAppId}" : "local[*]")}; gateway {GatewayUri.Authority}, TLS pinned)";
 
     /// <summary>Always false: Marathon restarts a driver task that ends; <see cref="DisposeAsync"/> ends the session.</summary>
     public bool HasExited => false;

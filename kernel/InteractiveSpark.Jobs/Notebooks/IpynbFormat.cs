@@ -30,18 +30,23 @@ internal static class IpynbFormat
             throw new NotebookFormatException($"{path}: not valid JSON ({e.Message}).");
         }
 
-        if ((int?)document["nbformat"] is not 4)
+        if (Int(document["nbformat"]) is not 4)
         {
-            throw new NotebookFormatException($"{path}: nbformat {document["nbformat"]?.ToJsonString() ?? "(missing)"}; ispark reads nbformat 4 (convert older notebooks with `jupyter nbconvert --to notebook`).");
+            throw new NotebookFormatException($"{path}: nbformat {InputText.Clip(document["nbformat"]?.ToJsonString() ?? "(missing)")}; ispark reads nbformat 4 (convert older notebooks with `jupyter nbconvert --to notebook`).");
         }
 
         var metadata = document["metadata"] as JsonObject ?? [];
         var notebook = new Notebook(metadata: (JsonObject)metadata.DeepClone())
         {
-            FormatMinor = (int?)document["nbformat_minor"] ?? 4,
+            FormatMinor = Int(document["nbformat_minor"]) ?? 4,
         };
+        if (document["cells"] is not JsonArray cells)
+        {
+            throw new NotebookFormatException($"{path}: no 'cells' list (an nbformat 4 notebook has one).");
+        }
+
         var index = 0;
-        foreach (var node in document["cells"] as JsonArray ?? [])
+        foreach (var node in cells)
         {
             index++;
             if (node is not JsonObject cell)
@@ -49,18 +54,32 @@ internal static class IpynbFormat
                 throw new NotebookFormatException($"{path}: cell {index} is not a JSON object.");
             }
 
-            var type = (string?)cell["cell_type"] switch
+            // A field of the wrong JSON kind (a number for a source, a string for an execution count) throws while it is
+            // read: said as what it is, a notebook this reader cannot use.
+            NotebookCell parsed;
+            try
             {
-                "code" => CellType.Code,
-                "markdown" => CellType.Markdown,
-                "raw" => CellType.Raw,
-                var other => throw new NotebookFormatException($"{path}: cell {index} has cell_type '{other}' (code, markdown or raw)."),
-            };
-            var cellMetadata = (JsonObject)(cell["metadata"] as JsonObject ?? []).DeepClone();
-            var parsed = new NotebookCell(type, Lines(cell["source"]), KernelOf(cellMetadata), cellMetadata, (string?)cell["id"])
+                var type = (string?)cell["cell_type"] switch
+                {
+                    "code" => CellType.Code,
+                    "markdown" => CellType.Markdown,
+                    "raw" => CellType.Raw,
+                    var other => throw new NotebookFormatException($"{path}: cell {index} has cell_type '{InputText.Clip(other)}' (code, markdown or raw)."),
+                };
+                var source = cell["source"] is null or JsonArray || cell["source"]!.GetValueKind() == JsonValueKind.String
+                    ? Lines(cell["source"])
+                    : throw new NotebookFormatException($"{path}: cell {index}'s source is {cell["source"]!.GetValueKind()}, not text or a list of lines.");
+                var cellMetadata = (JsonObject)(cell["metadata"] as JsonObject ?? []).DeepClone();
+                parsed = new NotebookCell(type, source, KernelOf(cellMetadata), cellMetadata, (string?)cell["id"])
+                {
+                    ExecutionCount = (int?)cell["execution_count"],
+                };
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
             {
-                ExecutionCount = (int?)cell["execution_count"],
-            };
+                throw new NotebookFormatException($"{path}: cell {index} is not an nbformat 4 cell ({e.Message}).");
+            }
+
             foreach (var output in cell["outputs"] as JsonArray ?? [])
             {
                 if (output is JsonObject o)
@@ -140,6 +159,9 @@ internal static class IpynbFormat
     }
 
     /// <summary>The kernel a cell's metadata names: Polyglot Notebooks' <c>polyglot_notebook.kernelName</c>, or the older <c>dotnet_interactive.language</c>.</summary>
+    /// <summary>A JSON number as an int; null for anything else (a string "4", a list), which the caller refuses or defaults.</summary>
+    private static int? Int(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var i) ? i : null;
+
     private static string? KernelOf(JsonObject metadata) =>
         (string?)metadata["polyglot_notebook"]?["kernelName"]
         ?? ((string?)metadata["dotnet_interactive"]?["language"] is { } language ? Notebook.KernelNameOf(language) : null);

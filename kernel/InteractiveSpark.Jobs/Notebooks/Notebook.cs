@@ -66,7 +66,7 @@ public sealed class Notebook
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".ipynb" or ".dib"))
         {
-            throw new NotebookFormatException($"{path}: '{NotebookParameters.Echo(extension)}' is not a notebook format ispark reads (.ipynb or .dib).");
+            throw new NotebookFormatException($"{path}: '{InputText.Clip(extension)}' is not a notebook format ispark reads (.ipynb or .dib).");
         }
 
         var size = new FileInfo(path).Length;

@@ -50,13 +50,13 @@ public static partial class NotebookParameters
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ArgumentException($"-p {Echo(pair)}: expected name=value.");
+                throw new ArgumentException($"-p {InputText.Clip(pair)}: expected name=value.");
             }
 
             var name = pair[..equals].Trim();
-            if (!Identifier().IsMatch(name))
+            if (name.Length > 128 || !Identifier().IsMatch(name) || CSharpKeywords.Contains(name))
             {
-                throw new ArgumentException($"-p {Echo(pair)}: '{Echo(name)}' is not a C# variable name.");
+                throw new ArgumentException($"-p {InputText.Clip(pair)}: '{InputText.Clip(name)}' is not a C# variable name.");
             }
 
             var value = pair[(equals + 1)..];
@@ -86,16 +86,24 @@ public static partial class NotebookParameters
         return result;
     }
 
+    /// <summary>
+    /// C#'s reserved keywords: a parameter named <c>class</c> would be injected as <c>string class = ...;</c> and fail in
+    /// the kernel after it started. Listed here because only Roslyn knows them, and kernel/ does not load Roslyn.
+    /// </summary>
+    private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const", "continue",
+        "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern", "false", "finally",
+        "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface", "internal", "is", "lock",
+        "long", "namespace", "new", "null", "object", "operator", "out", "override", "params", "private", "protected",
+        "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static", "string",
+        "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
+        "using", "virtual", "void", "volatile", "while",
+    };
+
     /// <summary>Every C0 control character but tab, DEL, and U+FFFD (what the runtime makes of bytes that are not UTF-8).</summary>
     private static readonly char[] ControlCharacters =
         [.. Enumerable.Range(0, 32).Where(c => c != '\t').Select(c => (char)c), '\u007F', '\uFFFD'];
-
-    /// <summary>A value as a message shows it: at most 80 characters, then how long it was.</summary>
-    internal static string Echo(string text)
-    {
-        var clipped = text.Length <= 80 ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..80]}… ({text.Length} characters)");
-        return new string(clipped.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-    }
 
     /// <summary>
     /// The defaults the parameters cell declares (simple declarations, one per line): C# (<c>var x = 1;</c>, <c>int x = 1;</c>)
@@ -205,7 +213,7 @@ public static partial class NotebookParameters
     internal static string Literal(string name, string type, string text, bool fsharp = false)
     {
         var invariant = CultureInfo.InvariantCulture;
-        string Fail() => throw new ArgumentException($"parameter '{name}': '{Echo(text)}' is not a {type} (the type of its default in the parameters cell).");
+        string Fail() => throw new ArgumentException($"parameter '{name}': '{InputText.Clip(text)}' is not a {type} (the type of its default in the parameters cell).");
         var t = text.Trim();
         if (fsharp)
         {

@@ -142,7 +142,7 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
         var watch = Stopwatch.StartNew();
         using var client = DockerSparkContainers.CreateClient(Options.DockerEndpoint);
         var found = await DockerJobs.FindAsync(client, job, cancellationToken).ConfigureAwait(false)
-            ?? throw new DockerJobException($"No job '{job}' (ispark jobs lists them).");
+            ?? throw new DockerJobException($"No job '{InputText.Clip(job)}' (ispark jobs lists them).");
         try
         {
             var stem = Path.GetFileNameWithoutExtension(found.Notebook);

@@ -48,9 +48,14 @@ public static class DockerJobs
         string job, TextWriter writer, int? tail = null, bool follow = false, string? endpoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (tail is < 0)
+        {
+            throw new DockerJobException($"--tail takes a number of lines, 0 or more; got {tail.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+
         using var client = DockerSparkContainers.CreateClient(endpoint);
         var found = await FindAsync(client, job, cancellationToken).ConfigureAwait(false)
-            ?? throw new DockerJobException($"No job '{job}' (ispark jobs lists them).");
+            ?? throw new DockerJobException($"No job '{InputText.Clip(job)}' (ispark jobs lists them).");
         await CopyLogsAsync(client, found.ContainerId, writer, tail, follow, cancellationToken).ConfigureAwait(false);
     }
 
@@ -111,6 +116,12 @@ public static class DockerJobs
 
     internal static async Task<DockerJob?> FindAsync(DockerClient client, string job, CancellationToken cancellationToken)
     {
+        // An empty id is a prefix of every id: without this, `ispark jobs --remove ""` removed the only job there was.
+        if (string.IsNullOrWhiteSpace(job))
+        {
+            throw new DockerJobException("Give a job id (or a unique prefix of one, or its container name); ispark jobs lists them.");
+        }
+
         var all = await ListAsync(client, null, cancellationToken).ConfigureAwait(false);
         var exact = all.Where(j => j.Id == job || j.ContainerName == job).ToList();
         if (exact.Count == 1)
@@ -123,7 +134,7 @@ public static class DockerJobs
         {
             0 => null,
             1 => prefixed[0],
-            _ => throw new DockerJobException($"'{job}' names {prefixed.Count} jobs ({string.Join(", ", prefixed.Select(j => j.Id))}): give more of the id."),
+            _ => throw new DockerJobException($"'{InputText.Clip(job)}' names {prefixed.Count} jobs ({string.Join(", ", prefixed.Select(j => j.Id))}): give more of the id."),
         };
     }
 

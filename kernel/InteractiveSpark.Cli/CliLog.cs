@@ -89,7 +89,7 @@ internal sealed partial class CliLog : IAsyncDisposable
             var inline = arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is > 2 and var eq && SecretOption(arg[..eq])
                 ? arg[..(eq + 1)] + SessionToken.Redacted
                 : arg;
-            parts.Add(secretValue ? SessionToken.Redacted : CliText.Clip(SessionToken.Redact(inline), 200));
+            parts.Add(secretValue ? SessionToken.Redacted : CliText.Clip(UrlPassword().Replace(SessionToken.Redact(inline), "://$1:" + SessionToken.Redacted + "@"), 200));
         }
 
         return string.Join(' ', parts);
@@ -101,6 +101,10 @@ internal sealed partial class CliLog : IAsyncDisposable
         return n.Contains("token", StringComparison.Ordinal) || n.Contains("password", StringComparison.Ordinal)
             || n.Contains("secret", StringComparison.Ordinal) || n.Contains("api-key", StringComparison.Ordinal);
     }
+
+    /// <summary>user:password@ in a URL (e.g. a --marathon that the tool will refuse, but logs first).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"://([^/@\s:]*):[^/@\s]*@", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex UrlPassword();
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "{Command} started (pid {ProcessId}, in {Directory}): {Arguments}")]
     private static partial void LogStarted(ILogger logger, string command, string arguments, string directory, int processId);
@@ -114,35 +118,40 @@ internal sealed partial class CliLog : IAsyncDisposable
     [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "{Command} failed unexpectedly")]
     private static partial void LogCrashed(ILogger logger, string command, Exception exception);
 
-    /// <summary>Writes through to the console; hands each complete line (without its "ispark X: " prefix) to the log.</summary>
+    /// <summary>
+    /// The tool's stderr: each line goes to the console and to the log, control characters shown as escapes and lines
+    /// clipped at 2,000 characters, whatever command wrote it: a job id, a path or a value echoed from the user can then
+    /// neither send escape sequences to the terminal nor run to a megabyte.
+    /// </summary>
     private sealed class TeeWriter(TextWriter inner, Action<string> onLine) : TextWriter
     {
+        private const int MaxLine = 2000;
         private readonly StringBuilder _line = new();
         private readonly Lock _gate = new();
+        private int _length;
 
         public override Encoding Encoding => inner.Encoding;
 
         public override IFormatProvider FormatProvider => CultureInfo.InvariantCulture;
 
-        public override void Write(char value)
-        {
-            inner.Write(value);
-            Collect(value.ToString());
-        }
+        public override void Write(char value) => Collect(value.ToString());
 
-        public override void Write(string? value)
-        {
-            inner.Write(value);
-            Collect(value);
-        }
+        public override void Write(string? value) => Collect(value);
 
-        public override void WriteLine(string? value)
-        {
-            inner.WriteLine(value);
-            Collect(value + "\n");
-        }
+        public override void WriteLine(string? value) => Collect(value + "\n");
 
-        public override void Flush() => inner.Flush();
+        public override void WriteLine() => Collect("\n");
+
+        /// <summary>Writes a started line as it is so far (a prompt, a line the tool ends later) and flushes.</summary>
+        public override void Flush()
+        {
+            lock (_gate)
+            {
+                inner.Write(_line.ToString());
+                _line.Clear();
+                inner.Flush();
+            }
+        }
 
         private void Collect(string? text)
         {
@@ -158,11 +167,31 @@ internal sealed partial class CliLog : IAsyncDisposable
                     if (c == '\n')
                     {
                         var line = _line.ToString().TrimEnd('\r');
+                        if (_length > MaxLine)
+                        {
+                            line += $"… ({_length.ToString(CultureInfo.InvariantCulture)} characters)";
+                        }
+
                         _line.Clear();
-                        var colon = line.StartsWith("ispark ", StringComparison.Ordinal) ? line.IndexOf(": ", StringComparison.Ordinal) : -1;
+                        _length = 0;
+                        inner.WriteLine(line);
+                        inner.Flush();
+                        var colon = line.StartsWith("ispark", StringComparison.Ordinal) ? line.IndexOf(": ", StringComparison.Ordinal) : -1;
                         onLine(colon > 0 && colon < 20 ? line[(colon + 2)..] : line);
+                        continue;
                     }
-                    else if (_line.Length < 4000)
+
+                    _length++;
+                    if (_length > MaxLine)
+                    {
+                        continue;
+                    }
+
+                    if (char.IsControl(c) && c is not ('\t' or '\r'))
+                    {
+                        _line.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
                     {
                         _line.Append(c);
                     }

@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using InteractiveSpark.Jobs;
 
 namespace InteractiveSpark.Cli;
 
-/// <summary>How the tool echoes what a user typed: clipped, control characters shown as escapes, on one line.</summary>
+/// <summary>How the tool says what a user typed wrong: parse errors for people, numbers, Spark masters and sizes checked.</summary>
 internal static partial class CliText
 {
     /// <summary>
@@ -29,39 +29,8 @@ internal static partial class CliText
         return Clip(Whitespace().Replace(clipped, " ").Trim(), 400);
     }
 
-    /// <summary>
-    /// <paramref name="text"/> at most <paramref name="max"/> characters (then "… (N characters)"), with control
-    /// characters and U+FFFD (bytes that were not UTF-8) shown as <c>\uXXXX</c>, so that an echo never runs to a
-    /// megabyte, never breaks the line and never sends escape sequences to the terminal.
-    /// </summary>
-    public static string Clip(string? text, int max = 80)
-    {
-        if (text is null)
-        {
-            return "";
-        }
-
-        var builder = new StringBuilder(Math.Min(text.Length, max) + 16);
-        foreach (var c in text)
-        {
-            if (builder.Length >= max)
-            {
-                builder.Append("… (").Append(text.Length.ToString(CultureInfo.InvariantCulture)).Append(" characters)");
-                break;
-            }
-
-            if (char.IsControl(c) || c == '\uFFFD')
-            {
-                builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    /// <summary>What the user typed, as a message echoes it (<see cref="InputText.Clip"/>).</summary>
+    public static string Clip(string? text, int max = 80) => InputText.Clip(text, max);
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|argument|command) '(?<what>[^']*)' as expected type '(?<type>[^']*)'\.?$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex TypeError();

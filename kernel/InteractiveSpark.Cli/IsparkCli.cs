@@ -34,6 +34,16 @@ internal static class IsparkCli
                 Console.Error.WriteLine(log.Problem);
             }
 
+            // System.CommandLine throws on a NUL in a path (it converts FileInfo while parsing). A process cannot even be
+            // given one, but a caller of this method can: refused like every other bad input.
+            if (Array.FindIndex(args, a => a.Contains('\0', StringComparison.Ordinal)) is var nul and >= 0)
+            {
+                log.Started("ispark", args);
+                Console.Error.WriteLine($"ispark: argument {(nul + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} ('{CliText.Clip(args[nul])}') holds a NUL character.");
+                log.Ended(ExitCodes.BadInput);
+                return ExitCodes.BadInput;
+            }
+
             var root = CreateRoot();
             var parse = root.Parse(args);
             var command = parse.CommandResult.Command == root ? "ispark" : "ispark " + parse.CommandResult.Command.Name;
@@ -44,6 +54,7 @@ internal static class IsparkCli
         }
         finally
         {
+            await Console.Error.FlushAsync().ConfigureAwait(false);
             Console.SetError(stderr);
         }
     }

@@ -15,7 +15,8 @@ internal static class RunCommand
         var parameters = new Option<string[]>("--parameter", "-p")
         {
             Description = "A parameter, name=value (repeatable). Injected after the cell tagged 'parameters', typed by its default there.",
-            Arity = ArgumentArity.ZeroOrMore,
+            // Each -p needs its name=value: with ZeroOrMore a bare -p was taken as no parameter at all and the run went on.
+            Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the executed notebook (.ipynb). Default: NAME.out.ipynb in the current folder." };
@@ -87,7 +88,11 @@ internal static class RunCommand
             // The notebook and the parameters against its defaults, before any line of progress and before a kernel starts.
             try
             {
-                NotebookParameters.Inject(await Notebook.LoadAsync(request.Notebook, cancellationToken).ConfigureAwait(false), pairs);
+                var notebook = await Notebook.LoadAsync(request.Notebook, cancellationToken).ConfigureAwait(false);
+                problem = notebook.Cells.Any(c => c.IsCode && !string.IsNullOrWhiteSpace(c.Source))
+                    ? null
+                    : $"{CliText.Clip(request.Notebook, 200)} has no code cell: nothing to run.";
+                NotebookParameters.Inject(notebook, pairs);
             }
             catch (Exception e) when (e is NotebookFormatException or ArgumentException or IOException or UnauthorizedAccessException)
             {
@@ -134,7 +139,7 @@ internal static class RunCommand
             var name = Path.GetFileName(request.Notebook);
             if (!request.Quiet)
             {
-                console.WriteLine($"ispark run: {name}{(pairs.Count > 0 ? " with " + string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "")} -> {output}");
+                console.WriteLine($"ispark run: {name}{(pairs.Count > 0 ? " with " + string.Join(", ", pairs.Select(p => $"{p.Key}={CliText.Clip(p.Value)}")) : "")} -> {output}");
             }
 
             NotebookRunResult result;

@@ -1,5 +1,6 @@
 using InteractiveSpark.Logging;
 using InteractiveSpark.Sessions.Docker;
+using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Docker.Tests;
 
@@ -7,15 +8,15 @@ namespace InteractiveSpark.Docker.Tests;
 [Collection(DockerCollection.Name)]
 public sealed class DockerLauncherLogTests(DockerFixture docker) : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("ispark-docker-log-").FullName;
+    private readonly LogFolder logs = new();
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => logs.Dispose();
 
     [Fact]
     public async Task A_session_start_and_stop_leave_their_lines_with_the_session_id_and_container_names_and_without_the_token()
     {
         string sessionId, token, driverName, driverId;
-        using (var log = ProductLog.Create(new LoggingOptions { Application = "docker-test", Directory = folder }))
+        using (var log = ProductLog.Create(new LoggingOptions { Application = "docker-test", Directory = logs.Path }))
         {
             await using (var session = await new DockerSparkLauncher(docker.Options("logged") with { LoggerFactory = log.LoggerFactory }).StartAsync())
             {
@@ -29,7 +30,7 @@ public sealed class DockerLauncherLogTests(DockerFixture docker) : IDisposable
                 .Should().ThrowAsync<DockerSparkLaunchException>();
         }
 
-        var text = ReadLog();
+        var text = logs.Read("docker-test");
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string Line(string what) => lines.Should().ContainSingle(l => l.Contains(what, StringComparison.Ordinal), what).Which;
         Line($"created driver container {driverName} ({driverId})").Should().Contain($"session={sessionId} InteractiveSpark.Sessions.Docker");
@@ -42,13 +43,5 @@ public sealed class DockerLauncherLogTests(DockerFixture docker) : IDisposable
                                     && l.Contains(DockerFixture.BrokenLine, StringComparison.Ordinal), "the failure's reason is the line, with the container's last lines");
         lines.Should().OnlyContain(l => l.Contains(" session=", StringComparison.Ordinal), "every event is one line, with its session id");
         text.Should().NotContain(token).And.NotContain("ispark_", "every product token starts with ispark_; none reaches the log");
-    }
-
-    private string ReadLog()
-    {
-        var files = Directory.GetFiles(folder, "docker-test-*.log");
-        files.Should().ContainSingle();
-        using var stream = new FileStream(files[0], FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return new StreamReader(stream).ReadToEnd();
     }
 }

@@ -39,19 +39,24 @@ public static class IsparkTool
         return folder;
     }
 
-    /// <summary>ispark.dll, as built beside these tests.</summary>
+    /// <summary>
+    /// ispark.dll as its own project builds it (the files its package holds), else the copy beside these tests. The copy
+    /// beside the tests can miss a dependency the test project resolves differently (Microsoft.Extensions.Logging.Abstractions).
+    /// </summary>
     public static string ToolPath
     {
         get
         {
-            var beside = Path.Combine(AppContext.BaseDirectory, "ispark.dll");
-            if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "ispark.runtimeconfig.json")))
+            var built = Path.Combine(Root, "kernel", "InteractiveSpark.Cli", "bin", Configuration, "net10.0", "ispark.dll");
+            if (File.Exists(built))
             {
-                return beside;
+                return built;
             }
 
-            var built = Path.Combine(Root, "kernel", "InteractiveSpark.Cli", "bin", Configuration, "net10.0", "ispark.dll");
-            return File.Exists(built) ? built : throw new FileNotFoundException($"ispark.dll is neither beside the tests nor at {built}: build kernel/InteractiveSpark.Cli -c {Configuration}.");
+            var beside = Path.Combine(AppContext.BaseDirectory, "ispark.dll");
+            return File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "ispark.runtimeconfig.json"))
+                ? beside
+                : throw new FileNotFoundException($"ispark.dll is neither at {built} nor beside the tests: build kernel/InteractiveSpark.Cli -c {Configuration}.");
         }
     }
 

@@ -1,5 +1,6 @@
 using InteractiveSpark.Logging;
 using InteractiveSpark.Sessions.Marathon;
+using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Marathon.Tests;
 
@@ -7,15 +8,15 @@ namespace InteractiveSpark.Marathon.Tests;
 [Collection(MarathonCollection.Name)]
 public sealed class MarathonLauncherLogTests(MarathonFixture fx) : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("ispark-marathon-log-").FullName;
+    private readonly LogFolder logs = new();
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => logs.Dispose();
 
     [Fact]
     public async Task A_session_start_stop_a_refusal_and_a_sweep_leave_their_lines_with_the_session_id_and_no_secret()
     {
         string sessionId, token, groupId, taskId;
-        using (var log = ProductLog.Create(new LoggingOptions { Application = "marathon-test", Directory = folder }))
+        using (var log = ProductLog.Create(new LoggingOptions { Application = "marathon-test", Directory = logs.Path }))
         {
             var launcher = new MarathonSparkLauncher(fx.Options("logged") with { LoggerFactory = log.LoggerFactory });
             await using (var session = await launcher.StartAsync())
@@ -33,14 +34,7 @@ public sealed class MarathonLauncherLogTests(MarathonFixture fx) : IDisposable
             await launcher.RemoveEndedSessionsAsync();
         }
 
-        var files = Directory.GetFiles(folder, "marathon-test-*.log");
-        files.Should().ContainSingle();
-        string text;
-        using (var stream = new FileStream(files[0], FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        {
-            text = new StreamReader(stream).ReadToEnd();
-        }
-
+        var text = logs.Read("marathon-test");
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string Line(string what) => lines.Should().ContainSingle(l => l.Contains(what, StringComparison.Ordinal), what).Which;
         Line($"Session {sessionId} (logged): created app {groupId}/driver on Marathon {fx.Emulator.Url.GetLeftPart(UriPartial.Authority)}")

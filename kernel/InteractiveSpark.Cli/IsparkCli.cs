@@ -76,7 +76,11 @@ internal static class IsparkCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            // ProcessTerminationTimeout must be set: a new InvocationConfiguration has none, and then Ctrl+C (SIGINT) or SIGTERM kill
+            // the process at once, leaving a job's container or Marathon group behind. With it, the command's token is cancelled
+            // and it gets this long to remove what it started (a Marathon group: DELETE, then wait until Marathon forgets it).
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(100) })
+                .ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

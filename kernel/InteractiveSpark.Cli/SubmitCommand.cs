@@ -167,7 +167,7 @@ internal static class SubmitCommand
         }
         catch (OperationCanceledException)
         {
-            console.WriteLine("ispark submit: cancelled; the job's Marathon group was removed.");
+            console.WriteLine("ispark submit: cancelled."); // the launcher said what became of the job's group
             return ExitCodes.Cancelled;
         }
     }

@@ -161,6 +161,63 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
     }
 
     [Fact]
+    public async Task Ctrl_C_during_a_job_removes_its_group_and_its_container()
+    {
+        var folder = IsparkTool.NewRunFolder();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { IsparkTool.ToolPath, "submit", Template, "--launcher", "marathon", "--marathon", Url, "--group", marathon.Group, "--image", image.Image, "--name", "interrupted" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in marathon.Environment(Path.Combine(folder, "records")))
+        {
+            psi.Environment[key] = value;
+        }
+
+        var output = new System.Text.StringBuilder();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = new System.Diagnostics.Process { StartInfo = psi };
+        void OnLine(object? sender, System.Diagnostics.DataReceivedEventArgs e)
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("job started", StringComparison.Ordinal) == true)
+            {
+                started.TrySetResult();
+            }
+        }
+
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await Task.WhenAny(started.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(3)));
+        started.Task.IsCompleted.Should().BeTrue("the job should have started:\n" + output);
+        var jobId = JobIdIn(output.ToString());
+        (await ContainersOfAsync(jobId)).Should().NotBeEmpty("the job runs in its task");
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        process.ExitCode.Should().Be(130, output.ToString());
+        output.ToString().Should().Contain("cancelled: removing the job's Marathon group");
+        // The DELETE went out before ispark exited; Marathon (here the emulator) stops the task and forgets the group.
+        var appId = AppId(jobId).Replace("/job-template-job-", "/interrupted-job-", StringComparison.Ordinal);
+        await WaitForAsync(async () => !marathon.Emulator.AppIds.Contains(appId) && (await ContainersOfAsync(jobId)).Count == 0 ? "gone" : null, TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task A_deployment_that_never_finishes_fails_in_bounded_time_with_exit_code_4_and_removes_the_group_and_bad_input_exits_2()
     {
         var folder = IsparkTool.NewRunFolder();

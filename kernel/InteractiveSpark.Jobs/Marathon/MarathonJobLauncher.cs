@@ -147,6 +147,12 @@ public sealed partial class MarathonJobLauncher
         {
             if (posted && !keep)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Said first: after Ctrl+C the command line gives the command seconds, and the DELETE below goes out at once.
+                    console?.WriteLine($"ispark submit: cancelled: removing the job's Marathon group {groupId}");
+                }
+
                 await RemoveGroupAsync(client, groupId, console).ConfigureAwait(false);
             }
         }

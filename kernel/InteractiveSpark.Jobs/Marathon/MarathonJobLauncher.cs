@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using InteractiveSpark.Jobs.Notebooks;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
@@ -32,7 +31,7 @@ public sealed record MarathonJobResult(string JobId, string GroupId, int? ExitCo
 /// waits for a notebook that never comes: nothing runs twice. Detached jobs keep their token in a
 /// <see cref="MarathonJobRecord"/> on this machine.
 /// </summary>
-public sealed partial class MarathonJobLauncher
+public sealed class MarathonJobLauncher
 {
     /// <summary>The role label of a job app (<c>ispark.role</c>).</summary>
     public const string Role = "job";
@@ -47,7 +46,7 @@ public sealed partial class MarathonJobLauncher
             throw new ArgumentException("--marathon takes Marathon's address without credentials, e.g. http://marathon.mesos:8080 (credentials: ISPARK_MARATHON_USER/PASSWORD or ISPARK_MARATHON_TOKEN).", nameof(options));
         }
 
-        if (options.Group.Trim('/').Split('/').Any(segment => !SegmentRegex().IsMatch(segment)))
+        if (!MarathonIds.IsGroupPath(options.Group))
         {
             throw new ArgumentException($"--group must be a Marathon path of lower-case letters, digits, '-' and '.', e.g. ispark-jobs or team/jobs; got '{options.Group}'.", nameof(options));
         }
@@ -87,7 +86,7 @@ public sealed partial class MarathonJobLauncher
 
         var stem = Path.GetFileNameWithoutExtension(notebookPath);
         var jobId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var groupId = "/" + o.Group.Trim('/').ToLowerInvariant() + "/" + Sanitize(o.Name ?? stem) + "-job-" + jobId;
+        var groupId = "/" + o.Group.Trim('/').ToLowerInvariant() + "/" + MarathonIds.Segment(o.Name ?? stem, "job") + "-job-" + jobId;
         var appId = groupId + "/" + Role;
         var token = SessionToken.New();
         var tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
@@ -453,17 +452,6 @@ public sealed partial class MarathonJobLauncher
         }
     }
 
-    private static string Sanitize(string text)
-    {
-        var s = NameRegex().Replace(text.Trim().ToLowerInvariant(), "-").Trim('-');
-        return s.Length == 0 ? "job" : s.Length > 30 ? s[..30].TrimEnd('-') : s;
-    }
-
-    [GeneratedRegex("^([a-z0-9]|[a-z0-9][a-z0-9.-]*[a-z0-9])$", RegexOptions.CultureInvariant)]
-    private static partial Regex SegmentRegex();
-
-    [GeneratedRegex("[^a-z0-9-]+", RegexOptions.CultureInvariant)]
-    private static partial Regex NameRegex();
 }
 
 /// <summary>A Marathon job could not be submitted, followed or collected; the message says why (never a token or a password).</summary>

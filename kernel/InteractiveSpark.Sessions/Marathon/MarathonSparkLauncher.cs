@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
@@ -40,7 +39,7 @@ public sealed partial class MarathonSparkLauncher
     public MarathonSparkLauncherOptions Options => _options;
 
     /// <summary>The group every app of a session goes in: <c>/{group}/{name}-{sessionId}</c>.</summary>
-    public string GroupIdFor(string sessionId) => "/" + _options.Group.Trim('/').ToLowerInvariant() + "/" + Sanitize(_options.Name) + "-" + sessionId;
+    public string GroupIdFor(string sessionId) => "/" + _options.Group.Trim('/').ToLowerInvariant() + "/" + MarathonIds.Segment(_options.Name, "spark") + "-" + sessionId;
 
     /// <summary>
     /// Creates the driver app, waits for its task (host and ports), creates the worker app when there are executors,
@@ -425,7 +424,7 @@ public sealed partial class MarathonSparkLauncher
         }
 
         var group = o.Group.Trim('/');
-        if (group.Length == 0 || group.Split('/').Any(segment => !SegmentRegex().IsMatch(segment)))
+        if (!MarathonIds.IsGroupPath(group))
         {
             throw new ArgumentException(
                 $"--group must be a Marathon path of lower-case letters, digits, '-' and '.', e.g. staging-analytics or team/staging; got '{o.Group}'.", nameof(o));
@@ -476,18 +475,6 @@ public sealed partial class MarathonSparkLauncher
         }
     }
 
-    /// <summary>A Marathon id segment from a session name: lower case, letters, digits and '-', at most 30 characters.</summary>
-    private static string Sanitize(string text)
-    {
-        var s = NameRegex().Replace(text.Trim().ToLowerInvariant(), "-").Trim('-');
-        return s.Length == 0 ? "spark" : s.Length > 30 ? s[..30].TrimEnd('-') : s;
-    }
-
-    [GeneratedRegex("^([a-z0-9]|[a-z0-9][a-z0-9.-]*[a-z0-9])$", RegexOptions.CultureInvariant)]
-    private static partial Regex SegmentRegex();
-
-    [GeneratedRegex("[^a-z0-9-]+", RegexOptions.CultureInvariant)]
-    private static partial Regex NameRegex();
 }
 
 /// <summary>Why a Marathon session could not start; the message says what happened and what to do (never a token or a password).</summary>

@@ -133,52 +133,9 @@ public static class IsparkTool
 
     private static async Task<string> PackAsync()
     {
-        var project = Path.Combine(Root, "extensions", "InteractiveSpark.Interactive", "InteractiveSpark.Interactive.csproj");
-        // Built already (a project reference of these tests): pack only, into this folder. The lock keeps two packs of the
-        // same project (other test assemblies, other engineers) from writing its obj/ at once.
-        using var packLock = await LockAsync(Path.Combine(Path.GetTempPath(), "ispark-extension-pack.lock"));
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, UseShellExecute = false };
-        foreach (var arg in new[] { "pack", project, "-c", Configuration, "--no-build", "--disable-build-servers", "-nodeReuse:false", "-v", "q", "-nologo", $"-p:PackageOutputPath={PackagesFolder}/" })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        var pack = await RunProcessAsync(psi, TimeSpan.FromMinutes(5));
-        if (pack.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet pack of the extension failed ({pack.ExitCode}):\n{pack.Output}");
-        }
-
-        foreach (var id in new[] { "InteractiveSpark.Interactive", "InteractiveSpark.SparkConnect", "InteractiveSpark.Sessions", "InteractiveSpark.Rendering" })
-        {
-            if (!Directory.EnumerateFiles(PackagesFolder, $"{id}.*.nupkg").Any())
-            {
-                throw new InvalidOperationException($"dotnet pack wrote no {id} package to {PackagesFolder}:\n{pack.Output}");
-            }
-
-            var cached = Path.Combine(NuGetPackagesFolder, id.ToLowerInvariant());
-            if (Directory.Exists(cached))
-            {
-                Directory.Delete(cached, recursive: true);
-            }
-        }
-
+        // Built already (a project reference of these tests): pack only, into this folder.
+        await InteractiveSpark.Tests.Shared.ExtensionPack.PackAsync(Root, Configuration, PackagesFolder, NuGetPackagesFolder, noBuild: true);
         return PackagesFolder;
-    }
-
-    private static async Task<FileStream> LockAsync(string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (attempt < 600)
-            {
-                await Task.Delay(500);
-            }
-        }
     }
 
     private static string Metadata(string key) =>

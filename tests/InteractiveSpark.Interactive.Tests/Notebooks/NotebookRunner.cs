@@ -163,33 +163,7 @@ public static class NotebookRunner
 
     private static async Task<string> PackAsync()
     {
-        var project = Repository.PathOf("extensions", "InteractiveSpark.Interactive", "InteractiveSpark.Interactive.csproj");
-        var (code, log) = await RunAsync(
-            "dotnet",
-            ["pack", project, "-c", Repository.Configuration, "--disable-build-servers", "-nodeReuse:false", "-v", "q", "-nologo"],
-            Repository.Root,
-            new Dictionary<string, string>(),
-            TimeSpan.FromMinutes(10));
-        if (code != 0)
-        {
-            throw new NotebookFailedException($"dotnet pack of the extension failed (exit code {code}):\n{Tail(log, 40)}");
-        }
-
-        foreach (var id in new[] { "InteractiveSpark.Interactive", "InteractiveSpark.SparkConnect", "InteractiveSpark.Sessions", "InteractiveSpark.Rendering", "InteractiveSpark.Charts", "InteractiveSpark.Kafka" })
-        {
-            if (!Directory.EnumerateFiles(PackagesFolder, $"{id}.*.nupkg").Any())
-            {
-                throw new NotebookFailedException($"dotnet pack wrote no {id} package to {PackagesFolder}:\n{Tail(log, 40)}");
-            }
-
-            // The kernels restore from this folder; drop what an earlier pack of the same version left there.
-            var cached = Path.Combine(NuGetPackagesFolder, id.ToLowerInvariant());
-            if (Directory.Exists(cached))
-            {
-                Directory.Delete(cached, recursive: true);
-            }
-        }
-
+        await InteractiveSpark.Tests.Shared.ExtensionPack.PackAsync(Repository.Root, Repository.Configuration, PackagesFolder, NuGetPackagesFolder, noBuild: false);
         return PackagesFolder;
     }
 

@@ -1,21 +1,29 @@
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 
-namespace InteractiveSpark.Interactive.Tests;
+namespace InteractiveSpark.Tests.Shared;
 
 /// <summary>
-/// A real Spark Connect server for the tests that connect: the one ISPARK_TEST_SPARK names (an sc:// URL with its token),
-/// else one started here from ../shared/engines. If neither works the tests fail: nothing is skipped.
+/// A real Spark Connect server for the tests that connect: the one ISPARK_TEST_SPARK names (an sc:// URL with its token;
+/// what <c>.ci/run</c> sets), else one started here from ../shared/engines (local[2], so that a streaming query and a
+/// batch query can run side by side). If neither works the tests fail: nothing is skipped. Linked into each test project
+/// that needs it (a collection fixture there), so one copy serves.
 /// </summary>
 public sealed class SparkServerFixture : IAsyncLifetime
 {
     private LocalSparkServer? server;
 
-    /// <summary>The server's URL, token included.</summary>
+    /// <summary>The server's URL, token included (given to notebooks as ISPARK_SPARK_URL).</summary>
     public string Url { get; private set; } = "";
 
-    /// <summary>The server's token (tests check it never shows).</summary>
+    /// <summary>The server's token (tests check that no output shows it).</summary>
     public string? Token { get; private set; }
+
+    /// <summary>The server's URL with its token.</summary>
+    public Task<string> UrlAsync() => Task.FromResult(Url);
+
+    /// <summary>A new session on the server.</summary>
+    public Task<SparkSession> ConnectAsync() => SparkSession.ConnectAsync(Url);
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -25,7 +33,7 @@ public sealed class SparkServerFixture : IAsyncLifetime
         {
             server = await LocalSparkServer.StartAsync(new LocalSparkServerOptions
             {
-                Master = "local[1]",
+                Master = "local[2]",
                 DriverMemory = "1g",
                 UiPort = null,
                 Conf = new Dictionary<string, string> { ["spark.sql.shuffle.partitions"] = "2" },
@@ -46,12 +54,4 @@ public sealed class SparkServerFixture : IAsyncLifetime
             await server.DisposeAsync();
         }
     }
-}
-
-/// <summary>The tests that need Spark share one server and run one at a time.</summary>
-[CollectionDefinition(Name)]
-public sealed class SparkCollection : ICollectionFixture<SparkServerFixture>
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "Spark";
 }

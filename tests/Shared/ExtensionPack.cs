@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace InteractiveSpark.Tests.Shared;
+
+/// <summary>
+/// Packs the notebook extension from this repository for the tests that start real kernels (nbconvert, ispark), and
+/// empties the kernels' NuGet cache of every package the pack wrote: the version does not change between builds, so a
+/// kernel would otherwise load the package an earlier pack left in the cache. Linked into each test project that needs it.
+/// </summary>
+internal static class ExtensionPack
+{
+    /// <summary>
+    /// <c>dotnet pack extensions/InteractiveSpark.Interactive</c> into <paramref name="packagesFolder"/> (with its
+    /// dependencies of this repository), under a machine-wide lock (two packs of one project would write its obj/ at
+    /// once), then removes those packages from <paramref name="nugetPackagesFolder"/>. Throws with the pack's output
+    /// when it fails or writes no package.
+    /// </summary>
+    public static async Task PackAsync(string repositoryRoot, string configuration, string packagesFolder, string nugetPackagesFolder, bool noBuild)
+    {
+        var project = Path.Combine(repositoryRoot, "extensions", "InteractiveSpark.Interactive", "InteractiveSpark.Interactive.csproj");
+        using var packLock = await LockAsync(Path.Combine(Path.GetTempPath(), "ispark-extension-pack.lock"));
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = repositoryRoot,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var args = new List<string> { "pack", project, "-c", configuration, "--disable-build-servers", "-nodeReuse:false", "-v", "q", "-nologo", $"-p:PackageOutputPath={packagesFolder}/" };
+        if (noBuild)
+        {
+            args.Insert(4, "--no-build");
+        }
+
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10)))
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"dotnet pack of the extension did not end within 10 minutes:\n{output}");
+            }
+        }
+
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet pack of the extension failed (exit code {process.ExitCode}):\n{output}");
+        }
+
+        // Every package of this repository in the folder (the extension and what it depends on here). Not only those
+        // written now: an up-to-date pack skips writing, and the cache may still hold an older build of the same version.
+        var written = Directory.EnumerateFiles(packagesFolder, "InteractiveSpark.*.nupkg")
+            .Select(f => PackageId(Path.GetFileName(f)))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (!written.Contains("InteractiveSpark.Interactive", StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"dotnet pack wrote no InteractiveSpark.Interactive package to {packagesFolder}:\n{output}");
+        }
+
+        foreach (var id in written)
+        {
+            var cached = Path.Combine(nugetPackagesFolder, id.ToLowerInvariant());
+            if (Directory.Exists(cached))
+            {
+                Directory.Delete(cached, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The id of <c>Id.1.2.3[-suffix].nupkg</c>: the name up to the first dot followed by a digit.</summary>
+    private static string PackageId(string fileName)
+    {
+        var stem = fileName[..^".nupkg".Length];
+        for (var i = 0; i < stem.Length - 1; i++)
+        {
+            if (stem[i] == '.' && char.IsAsciiDigit(stem[i + 1]))
+            {
+                return stem[..i];
+            }
+        }
+
+        return stem;
+    }
+
+    private static async Task<FileStream> LockAsync(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 1200)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+}

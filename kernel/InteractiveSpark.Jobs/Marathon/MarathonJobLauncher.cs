@@ -238,39 +238,18 @@ public sealed class MarathonJobLauncher
         labels[DockerSparkContainers.NameLabel] = o.Name ?? Path.GetFileNameWithoutExtension(notebookFileName);
         labels[DockerSparkContainers.RoleLabel] = Role;
         labels[Docker.DockerJobs.NotebookLabel] = notebookFileName;
-        var app = new JsonObject
+        // One task, never two: a job is not a service.
+        var app = MarathonApps.HostNetworkDocker(
+            appId, 1, o.Cpus, DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / (1024 * 1024), o.Image, false, ["job"], labels, o.Constraints);
+        // The image's entrypoint is ispark; serve-job runs the gateway in job mode on PORT0 (docker/job/ispark).
+        app["args"] = new JsonArray("serve-job");
+        app["env"] = new JsonObject
         {
-            ["id"] = appId,
-            ["instances"] = 1,
-            ["cpus"] = o.Cpus,
-            ["mem"] = DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / (1024 * 1024),
-            ["disk"] = 0,
-            ["container"] = new JsonObject { ["type"] = "DOCKER", ["docker"] = new JsonObject { ["image"] = o.Image, ["forcePullImage"] = false } },
-            ["networks"] = new JsonArray(new JsonObject { ["mode"] = "host" }),
-            ["portDefinitions"] = new JsonArray(new JsonObject { ["port"] = 0, ["protocol"] = "tcp", ["name"] = "job" }),
-            ["requirePorts"] = false,
-            // The image's entrypoint is ispark; serve-job runs the gateway in job mode on PORT0 (docker/job/ispark).
-            ["args"] = new JsonArray("serve-job"),
-            ["env"] = new JsonObject
-            {
-                ["ISPARK_GATEWAY_TOKEN_SHA256"] = tokenSha256Hex,
-                ["ISPARK_SESSION_ID"] = jobId,
-                // The results wait for their owner: no idle stop (a stopped task would be restarted empty).
-                ["ISPARK_GATEWAY_IDLE_TIMEOUT"] = "0",
-            },
-            ["labels"] = labels,
-            // One task, never two: a job is not a service.
-            ["upgradeStrategy"] = new JsonObject { ["minimumHealthCapacity"] = 0, ["maximumOverCapacity"] = 0 },
-            ["taskKillGracePeriodSeconds"] = 20,
-            ["backoffSeconds"] = 1,
-            ["backoffFactor"] = 1.15,
-            ["maxLaunchDelaySeconds"] = 300,
+            ["ISPARK_GATEWAY_TOKEN_SHA256"] = tokenSha256Hex,
+            ["ISPARK_SESSION_ID"] = jobId,
+            // The results wait for their owner: no idle stop (a stopped task would be restarted empty).
+            ["ISPARK_GATEWAY_IDLE_TIMEOUT"] = "0",
         };
-        if (o.Constraints.Count > 0)
-        {
-            app["constraints"] = new JsonArray(o.Constraints.Select(c => (JsonNode)new JsonArray(c.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray())).ToArray());
-        }
-
         return app;
     }
 

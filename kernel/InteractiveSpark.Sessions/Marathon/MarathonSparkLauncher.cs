@@ -295,36 +295,8 @@ public sealed partial class MarathonSparkLauncher
         labels[DockerSparkContainers.RoleLabel] = role;
         labels["ispark.startup-timeout"] = ((long)Math.Ceiling(o.StartupTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
         labels["ispark.idle-timeout"] = o.IdleTimeout == Timeout.InfiniteTimeSpan ? "never" : ((long)o.IdleTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
-        var app = new JsonObject
-        {
-            ["id"] = appId,
-            ["instances"] = instances,
-            ["cpus"] = cpus,
-            ["mem"] = memMb,
-            ["disk"] = 0,
-            ["container"] = new JsonObject
-            {
-                ["type"] = "DOCKER",
-                ["docker"] = new JsonObject { ["image"] = o.Image, ["forcePullImage"] = o.ForcePullImage },
-            },
-            // Host networking: Spark's driver, master, workers and executors reach each other on the agents' addresses.
-            ["networks"] = new JsonArray(new JsonObject { ["mode"] = "host" }),
-            ["portDefinitions"] = new JsonArray(portNames.Select(n => (JsonNode)new JsonObject { ["port"] = 0, ["protocol"] = "tcp", ["name"] = n }).ToArray()),
-            ["requirePorts"] = false,
-            ["labels"] = labels,
-            // A session is not a service: never run two drivers of one session, and stop promptly (SIGTERM, then 20 s).
-            ["upgradeStrategy"] = new JsonObject { ["minimumHealthCapacity"] = 0, ["maximumOverCapacity"] = 0 },
-            ["taskKillGracePeriodSeconds"] = 20,
-            ["backoffSeconds"] = 1,
-            ["backoffFactor"] = 1.15,
-            ["maxLaunchDelaySeconds"] = 300,
-        };
-        if (o.Constraints.Count > 0)
-        {
-            app["constraints"] = new JsonArray(o.Constraints.Select(c => (JsonNode)new JsonArray(c.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray())).ToArray());
-        }
-
-        return app;
+        // A session is not a service: never run two drivers of one session, and stop promptly (SIGTERM, then 20 s).
+        return MarathonApps.HostNetworkDocker(appId, instances, cpus, memMb, o.Image, o.ForcePullImage, portNames, labels, o.Constraints);
     }
 
     /// <summary>Waits for the deployment to finish and <paramref name="count"/> running tasks, failing fast on a task failure or a lost task.</summary>

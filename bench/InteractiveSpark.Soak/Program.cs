@@ -10,7 +10,7 @@
 //     operator would run it, on a timer: MarathonSparkLauncher.RemoveEndedSessionsAsync (what `ispark sessions --prune
 //     --marathon URL` runs) every --sweep-every seconds. Apps AND containers are counted.
 // Usage: dotnet run -c Release --project bench/InteractiveSpark.Soak -- [--launcher docker|marathon] [--cycles 100]
-//        [--kill-every 10] [--idle-timeout 20] [--sweep-every 60] [--startup-timeout 150]
+//        [--kill-every 10] [--idle-timeout 20] [--sweep-every 60] [--startup-timeout 150] [--until 2026-11-26T13:40Z]
 using System.Diagnostics;
 using System.Globalization;
 using InteractiveSpark.MarathonEmulator;
@@ -24,6 +24,7 @@ var killEvery = 10;
 var idle = TimeSpan.FromSeconds(20);
 var sweepEvery = TimeSpan.FromSeconds(60);
 var startup = TimeSpan.FromSeconds(150);
+DateTimeOffset? until = null;
 string? childPrefix = null;
 string? childMarathon = null;
 for (var i = 0; i < args.Length; i++)
@@ -36,6 +37,7 @@ for (var i = 0; i < args.Length; i++)
         case "--idle-timeout": idle = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
         case "--sweep-every": sweepEvery = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
         case "--startup-timeout": startup = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
+        case "--until": until = DateTimeOffset.Parse(args[++i], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal); break;
         case "--child": childPrefix = args[++i]; break;
         case "--child-marathon": childMarathon = args[++i]; break;
         default:
@@ -81,6 +83,14 @@ try
 {
     for (var cycle = 1; cycle <= cycles; cycle++)
     {
+        // A time box: no new cycle after --until (UTC); the end-of-run count still waits for what the killed ones left.
+        if (until is { } end && DateTimeOffset.UtcNow > end)
+        {
+            Console.WriteLine($"--until {end:HH:mm} UTC reached: {cycle - 1} of {cycles} cycles run");
+            cycles = cycle - 1;
+            break;
+        }
+
         var clock = Stopwatch.StartNew();
         try
         {

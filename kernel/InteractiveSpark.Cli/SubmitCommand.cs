@@ -94,8 +94,8 @@ internal static class SubmitCommand
                         Cpus = parse.GetValue(cpus) ?? 1,
                         Memory = parse.GetValue(memory) ?? "4g",
                         CellTimeout = parse.GetValue(timeout) is { } ct ? TimeSpan.FromSeconds(ct) : null,
-                        JobTimeout = TimeSpan.FromSeconds(parse.GetValue(jobTimeout)),
-                        StartupTimeout = TimeSpan.FromSeconds(parse.GetValue(startupTimeout)),
+                        JobTimeout = Seconds(parse.GetValue(jobTimeout), "--job-timeout"),
+                        StartupTimeout = Seconds(parse.GetValue(startupTimeout), "--startup-timeout"),
                         SparkMaster = parse.GetValue(sparkMaster)!,
                         DriverMemory = parse.GetValue(sparkMemory)!,
                         Constraints = (parse.GetValue(constraints) ?? []).Select(c => (IReadOnlyList<string>)c.Split(':')).ToList(),
@@ -189,6 +189,12 @@ internal static class SubmitCommand
             : $"ispark submit: job {jobId} failed (exit code {code}) after {seconds} s; executed notebook: {notebook ?? "(none written)"}; log: {log ?? "(none)"}; {removed}.");
         return (int)code;
     }
+
+    /// <summary>Seconds as a TimeSpan, refusing NaN, infinities and values TimeSpan cannot hold with one clear message.</summary>
+    private static TimeSpan Seconds(double value, string name) =>
+        double.IsFinite(value) && value is > 0 and <= 30 * 86400
+            ? TimeSpan.FromSeconds(value)
+            : throw new ArgumentException($"{name} must be a positive number of seconds (at most 30 days).");
 
     /// <summary>key=value pairs of --label.</summary>
     internal static IReadOnlyDictionary<string, string> ParseLabels(IEnumerable<string> pairs)

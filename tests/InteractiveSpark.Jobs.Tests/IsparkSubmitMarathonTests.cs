@@ -238,6 +238,20 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
         var badGroup = await IsparkTool.RunAsync(["submit", Template, "--launcher", "marathon", "--marathon", Url, "--group", "Bad Group!"], folder, env);
         badGroup.ExitCode.Should().Be(2, badGroup.Output);
         badGroup.Output.Should().Contain("--group must be a Marathon path");
+        foreach (var (args, message) in new (string[] Args, string Message)[]
+        {
+            (["--startup-timeout", "-5"], "--startup-timeout must be a positive number of seconds"),
+            (["--job-timeout", "NaN"], "--job-timeout must be a positive number of seconds"),
+            (["--constraint", "hostname"], "A constraint is field:OPERATOR"),
+            (["--label", "novalue"], "--label novalue: expected key=value"),
+        })
+        {
+            var bad = await IsparkTool.RunAsync(["submit", Template, "--launcher", "marathon", "--marathon", Url, .. args], folder, env);
+            bad.ExitCode.Should().Be(2, bad.Output);
+            bad.Output.Should().Contain(message);
+        }
+
+        marathon.Emulator.ReceivedApps.Should().NotContain(a => a["id"]!.GetValue<string>().StartsWith($"/ispark-jobs/", StringComparison.Ordinal), "bad input starts nothing");
     }
 
     private static string JobIdIn(string text)

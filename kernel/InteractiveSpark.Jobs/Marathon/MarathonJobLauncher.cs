@@ -51,7 +51,20 @@ public sealed class MarathonJobLauncher
             throw new ArgumentException($"--group must be a Marathon path of lower-case letters, digits, '-' and '.', e.g. ispark-jobs or team/jobs; got '{options.Group}'.", nameof(options));
         }
 
-        if (options.Cpus is <= 0 or > 1024 || DockerSparkLauncher.ParseBytes(options.Memory, "--memory") < 1024L * 1024 * 1024)
+        foreach (var (name, value) in new[] { ("--startup-timeout", options.StartupTimeout), ("--job-timeout", options.JobTimeout) })
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(30))
+            {
+                throw new ArgumentException($"{name} must be a positive number of seconds (at most 30 days).", nameof(options));
+            }
+        }
+
+        if (options.Constraints.FirstOrDefault(c => c.Count is < 2 or > 3 || c.Any(string.IsNullOrWhiteSpace)) is { } constraint)
+        {
+            throw new ArgumentException($"A constraint is field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE; got '{string.Join(':', constraint)}'.", nameof(options));
+        }
+
+        if (!double.IsFinite(options.Cpus) || options.Cpus is <= 0 or > 1024 || DockerSparkLauncher.ParseBytes(options.Memory, "--memory") < 1024L * 1024 * 1024)
         {
             throw new ArgumentException($"A job needs positive --cpus and at least 1g of --memory (the kernel, Spark and the gateway); got {options.Cpus.ToString(CultureInfo.InvariantCulture)} and {options.Memory}.", nameof(options));
         }

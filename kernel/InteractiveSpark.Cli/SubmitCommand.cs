@@ -62,9 +62,11 @@ internal static class SubmitCommand
             }
 
             IReadOnlyDictionary<string, string> labelPairs;
+            TimeSpan jobTimeoutValue;
             try
             {
                 labelPairs = ParseLabels(parse.GetValue(labels) ?? []);
+                jobTimeoutValue = Seconds(parse.GetValue(jobTimeout), "--job-timeout");
             }
             catch (ArgumentException e)
             {
@@ -94,7 +96,7 @@ internal static class SubmitCommand
                         Cpus = parse.GetValue(cpus) ?? 1,
                         Memory = parse.GetValue(memory) ?? "4g",
                         CellTimeout = parse.GetValue(timeout) is { } ct ? TimeSpan.FromSeconds(ct) : null,
-                        JobTimeout = Seconds(parse.GetValue(jobTimeout), "--job-timeout"),
+                        JobTimeout = jobTimeoutValue,
                         StartupTimeout = Seconds(parse.GetValue(startupTimeout), "--startup-timeout"),
                         SparkMaster = parse.GetValue(sparkMaster)!,
                         DriverMemory = parse.GetValue(sparkMemory)!,
@@ -122,7 +124,7 @@ internal static class SubmitCommand
                 Cpus = parse.GetValue(cpus),
                 Memory = parse.GetValue(memory),
                 CellTimeout = parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null,
-                JobTimeout = TimeSpan.FromSeconds(parse.GetValue(jobTimeout)),
+                JobTimeout = jobTimeoutValue,
                 SparkMaster = parse.GetValue(sparkMaster)!,
                 DriverMemory = parse.GetValue(sparkMemory)!,
             };

@@ -252,6 +252,9 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
         }
 
         marathon.Emulator.ReceivedApps.Should().NotContain(a => a["id"]!.GetValue<string>().StartsWith($"/ispark-jobs/", StringComparison.Ordinal), "bad input starts nothing");
+        var dockerTimeout = await IsparkTool.RunAsync(["submit", Template, "--launcher", "docker", "--job-timeout", "1e309"], folder, env);
+        dockerTimeout.ExitCode.Should().Be(2, dockerTimeout.Output);
+        dockerTimeout.Output.Should().Contain("--job-timeout must be a positive number of seconds");
     }
 
     private static string JobIdIn(string text)

@@ -128,7 +128,17 @@ internal static class SubmitCommand
                 SparkMaster = parse.GetValue(sparkMaster)!,
                 DriverMemory = parse.GetValue(sparkMemory)!,
             };
-            var launcherInstance = new DockerJobLauncher(options);
+            DockerJobLauncher launcherInstance;
+            try
+            {
+                launcherInstance = new DockerJobLauncher(options);
+            }
+            catch (ArgumentException e)
+            {
+                console.WriteLine($"ispark submit: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
             try
             {
                 var result = await launcherInstance.SubmitAsync(input.FullName, parse.GetValue(output)?.FullName, console, parse.GetValue(detach), cancellationToken).ConfigureAwait(false);

@@ -31,7 +31,23 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
     public const string JobFolder = "/opt/ispark/job";
 
     /// <summary>The options.</summary>
-    public DockerJobOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
+    /// <exception cref="ArgumentException">A container limit is not usable (checked here, before any image check or container).</exception>
+    public DockerJobOptions Options { get; } = Checked(options ?? throw new ArgumentNullException(nameof(options)));
+
+    private static DockerJobOptions Checked(DockerJobOptions o)
+    {
+        if (o.Cpus is { } cpus && (!double.IsFinite(cpus) || cpus <= 0 || cpus > 1024))
+        {
+            throw new ArgumentException($"--cpus {cpus.ToString(CultureInfo.InvariantCulture)}: expected a number of CPUs above 0, such as 2 or 0.5.");
+        }
+
+        if (o.Memory is { } memory)
+        {
+            _ = ParseBytes(memory);
+        }
+
+        return o;
+    }
 
     /// <summary>
     /// Submits the notebook. Waits for the job unless <paramref name="detach"/>, streaming its progress lines to
@@ -295,6 +311,11 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
     private static long ParseBytes(string text)
     {
         var t = text.Trim().ToLowerInvariant();
+        if (t.Length == 0)
+        {
+            throw new ArgumentException("--memory needs a size such as 4g or 512m.");
+        }
+
         var (digits, factor) = t[^1] switch
         {
             'k' => (t[..^1], 1L << 10),
@@ -302,8 +323,9 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
             'g' => (t[..^1], 1L << 30),
             _ => (t, 1L),
         };
-        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0
+        // At least 4 MB (Docker's own floor) and at most 1 PB; NaN and infinity fail the range check.
+        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n * factor >= 4 << 20 && n * factor <= 1e15
             ? (long)(n * factor)
-            : throw new ArgumentException($"--memory {text}: expected a size such as 4g or 512m.");
+            : throw new ArgumentException($"--memory {InputText.Clip(text)}: expected a size from 4m up, such as 4g or 512m.");
     }
 }

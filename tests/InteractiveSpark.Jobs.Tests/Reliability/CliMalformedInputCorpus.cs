@@ -105,6 +105,11 @@ public static class CliMalformedInputCorpus
             ["submit", "nb.ipynb", "--launcher", "docker", "-p", "day=" + mega], ["submit", "corrupt.ipynb", "--launcher", "docker"],
             ["submit", "binary.dib", "--launcher", "docker"], ["submit", "nb.ipynb", "--launcher", "docker", "--cpus", "abc"],
             ["submit", "nb.ipynb", "--launcher", "docker", "--job-timeout", "x"],
+            // Docker's container limits, refused before the image check (a NaN CPU count became a zero limit).
+            ["submit", "nb.ipynb", "--launcher", "docker", "--cpus", "NaN"], ["submit", "nb.ipynb", "--launcher", "docker", "--cpus", "-1"],
+            ["submit", "nb.ipynb", "--launcher", "docker", "--cpus", "1e309"], ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "lots"],
+            ["submit", "nb.ipynb", "--launcher", "docker", "--memory", ""], ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "1k"],
+            ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "NaNg"],
 
             // jobs and logs.
             ["jobs", "--collect"], ["jobs", "--remove"], ["jobs", "--remove", Nobody], ["jobs", "--remove", ""], ["jobs", "--remove", " "],

@@ -1,12 +1,10 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace InteractiveSpark.Tests.Shared;
 
 /// <summary>
 /// Packs the notebook extension from this repository for the tests that start real kernels (nbconvert, ispark), and
 /// empties the kernels' NuGet cache of every package the pack wrote: the version does not change between builds, so a
-/// kernel would otherwise load the package an earlier pack left in the cache. Linked into each test project that needs it.
+/// kernel would otherwise load the package an earlier pack left in the cache. Linked into each test project that needs
+/// it, with TestProcess.cs, which runs the pack.
 /// </summary>
 internal static class ExtensionPack
 {
@@ -20,48 +18,16 @@ internal static class ExtensionPack
     {
         var project = Path.Combine(repositoryRoot, "extensions", "InteractiveSpark.Interactive", "InteractiveSpark.Interactive.csproj");
         using var packLock = await LockAsync(Path.Combine(Path.GetTempPath(), "ispark-extension-pack.lock"));
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = repositoryRoot,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
         var args = new List<string> { "pack", project, "-c", configuration, "--disable-build-servers", "-nodeReuse:false", "-v", "q", "-nologo", $"-p:PackageOutputPath={packagesFolder}/" };
         if (noBuild)
         {
             args.Insert(4, "--no-build");
         }
 
-        foreach (var arg in args)
+        var (exitCode, output) = await TestProcess.RunAsync("dotnet", args, TimeSpan.FromMinutes(10));
+        if (exitCode != 0)
         {
-            psi.ArgumentList.Add(arg);
-        }
-
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10)))
-        {
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"dotnet pack of the extension did not end within 10 minutes:\n{output}");
-            }
-        }
-
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet pack of the extension failed (exit code {process.ExitCode}):\n{output}");
+            throw new InvalidOperationException($"dotnet pack of the extension failed (exit code {exitCode}):\n{output}");
         }
 
         // Every package of this repository in the folder (the extension and what it depends on here). Not only those

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 
 namespace InteractiveSpark.Jobs.Docker;
@@ -308,24 +309,11 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
         return s.Length == 0 ? "job" : s;
     }
 
-    private static long ParseBytes(string text)
-    {
-        var t = text.Trim().ToLowerInvariant();
-        if (t.Length == 0)
-        {
-            throw new ArgumentException("--memory needs a size such as 4g or 512m.");
-        }
-
-        var (digits, factor) = t[^1] switch
-        {
-            'k' => (t[..^1], 1L << 10),
-            'm' => (t[..^1], 1L << 20),
-            'g' => (t[..^1], 1L << 30),
-            _ => (t, 1L),
-        };
-        // At least 4 MB (Docker's own floor) and at most 1 PB; NaN and infinity fail the range check.
-        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n * factor >= 4 << 20 && n * factor <= 1e15
-            ? (long)(n * factor)
-            : throw new ArgumentException($"--memory {InputText.Clip(text)}: expected a size from 4m up, such as 4g or 512m.");
-    }
+    private static long ParseBytes(string text) =>
+        // Sessions' grammar (ByteSize), with Docker's own floor of 4 MB for a container.
+        ByteSize.TryParse(text, out var bytes) && bytes >= 4L << 20
+            ? bytes
+            : throw new ArgumentException(text.Trim().Length == 0
+                ? "--memory needs a size such as 4g or 512m."
+                : $"--memory {InputText.Clip(text)}: expected a size from 4m up, such as 4g or 512m.");
 }

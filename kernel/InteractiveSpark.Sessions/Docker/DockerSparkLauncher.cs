@@ -358,26 +358,9 @@ public sealed partial class DockerSparkLauncher
         return "1g";
     }
 
-    /// <summary>Parses a Docker-style size: 512m, 4g, 1.5g, 1024k, or bytes.</summary>
-    public static long ParseBytes(string text, string name)
-    {
-        var m = SizeRegex().Match(text.Trim());
-        if (!m.Success)
-        {
-            throw new ArgumentException($"{name} takes a size such as 512m or 4g; got '{text}'.", nameof(text));
-        }
-
-        var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        var unit = m.Groups[2].Value.ToLowerInvariant() switch
-        {
-            "k" => 1024L,
-            "m" => 1024L * 1024,
-            "g" => 1024L * 1024 * 1024,
-            "t" => 1024L * 1024 * 1024 * 1024,
-            _ => 1L,
-        };
-        return (long)(n * unit);
-    }
+    /// <summary>Reads a size in <see cref="ByteSize"/>'s grammar (512m, 4g, 1.5g, bytes); <paramref name="name"/> names the option in the error.</summary>
+    public static long ParseBytes(string text, string name) =>
+        ByteSize.TryParse(text, out var bytes) ? bytes : throw new ArgumentException($"{name} takes a size such as 512m or 4g; got '{text}'.", nameof(text));
 
     private static void Validate(DockerSparkLauncherOptions o)
     {
@@ -419,9 +402,6 @@ public sealed partial class DockerSparkLauncher
         var s = NameRegex().Replace(text.Trim(), "-").Trim('-', '.', '_');
         return s.Length == 0 ? "x" : s.Length > 40 ? s[..40] : s;
     }
-
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SizeRegex();
 
     [GeneratedRegex("[^A-Za-z0-9_.-]+", RegexOptions.CultureInvariant)]
     private static partial Regex NameRegex();

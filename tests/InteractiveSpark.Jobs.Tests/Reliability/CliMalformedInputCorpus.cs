@@ -110,6 +110,8 @@ public static class CliMalformedInputCorpus
             ["submit", "nb.ipynb", "--launcher", "docker", "--cpus", "1e309"], ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "lots"],
             ["submit", "nb.ipynb", "--launcher", "docker", "--memory", ""], ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "1k"],
             ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "NaNg"],
+            // The sessions' size grammar (ByteSize): an exponent and a size past a petabyte used to pass here.
+            ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "1e3g"], ["submit", "nb.ipynb", "--launcher", "docker", "--memory", "99999999999999999999t"],
 
             // jobs and logs.
             ["jobs", "--collect"], ["jobs", "--remove"], ["jobs", "--remove", Nobody], ["jobs", "--remove", ""], ["jobs", "--remove", " "],

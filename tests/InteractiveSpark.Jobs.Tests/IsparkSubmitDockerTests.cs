@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Docker.DotNet;
 using InteractiveSpark.Jobs.Docker;
 using InteractiveSpark.Sessions.Docker;
 
@@ -48,6 +50,18 @@ public sealed class IsparkSubmitDockerTests(JobImageFixture image) : IClassFixtu
         jobId.Should().NotBeEmpty(submit.Output);
         try
         {
+            // The parameter travels inside the copied notebook only: nothing Docker shows of the container carries it.
+            using (var docker = new DockerClientConfiguration().CreateClient())
+            {
+                var containers = await JobContainersAsync(jobId);
+                containers.Should().ContainSingle();
+                foreach (var name in containers)
+                {
+                    var inspect = JsonSerializer.Serialize(await docker.Containers.InspectContainerAsync(name));
+                    inspect.Should().Contain(jobId).And.NotContain("not-a-date");
+                }
+            }
+
             var jobs = await IsparkTool.RunAsync(["jobs"], folder);
             jobs.ExitCode.Should().Be(0, jobs.Output);
             jobs.Output.Should().MatchRegex($@"(?m)^{jobId}\s+job-template\s+job-template\.ipynb\s+running\b");

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using InteractiveSpark.Jobs.Notebooks;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 
@@ -67,9 +68,18 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
 
         var o = Options;
         var watch = Stopwatch.StartNew();
+        // The parameters go into the notebook here, as ispark run would put them (and as on Marathon): the container
+        // gets them only inside the notebook copied into it, never on its command line, which `docker inspect` and
+        // `ps` on the host show to anyone who may look.
+        var input = await Notebook.LoadAsync(notebookPath, cancellationToken).ConfigureAwait(false);
+        var warnings = NotebookParameters.Inject(input, o.Parameters);
         var endpoint = DockerSparkContainers.Endpoint(o.DockerEndpoint);
         using var client = new DockerClientConfiguration(endpoint).CreateClient();
         await CheckImageAsync(client, endpoint, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in warnings)
+        {
+            console?.WriteLine("ispark submit: " + warning);
+        }
 
         var jobId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var fileName = Path.GetFileName(notebookPath);
@@ -88,19 +98,13 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
         };
         var command = new List<string>
         {
-            "run", $"{JobFolder}/in/{fileName}", "-o", $"{JobFolder}/out/{stem}.out.ipynb", "--kernel-log", $"{JobFolder}/out/kernel.log",
+            "run", $"{JobFolder}/in/{stem}.ipynb", "-o", $"{JobFolder}/out/{stem}.out.ipynb", "--kernel-log", $"{JobFolder}/out/kernel.log",
             "--spark", "local", "--spark-master", o.SparkMaster, "--spark-driver-memory", o.DriverMemory,
         };
         if (o.CellTimeout is { } cellTimeout)
         {
             command.Add("--timeout");
             command.Add(cellTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
-        }
-
-        foreach (var (key, value) in o.Parameters)
-        {
-            command.Add("-p");
-            command.Add($"{key}={value}");
         }
 
         var host = new HostConfig { NetworkMode = "host" };
@@ -123,7 +127,7 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
                 new CreateContainerParameters { Name = containerName, Image = o.Image, Cmd = command, Labels = labels, HostConfig = host },
                 cancellationToken).ConfigureAwait(false);
             containerId = created.ID;
-            await using (var archive = await TarOfAsync(notebookPath, cancellationToken).ConfigureAwait(false))
+            await using (var archive = await TarOfAsync(stem + ".ipynb", IpynbFormat.Write(input), cancellationToken).ConfigureAwait(false))
             {
                 await client.Containers.ExtractArchiveToContainerAsync(
                     containerId, new ContainerPathStatParameters { Path = $"{JobFolder}/in" }, archive, cancellationToken).ConfigureAwait(false);
@@ -285,15 +289,15 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
     }
 
     /// <summary>A tar stream with the one notebook file, readable by the container's user.</summary>
-    private static async Task<Stream> TarOfAsync(string path, CancellationToken cancellationToken)
+    private static async Task<Stream> TarOfAsync(string fileName, string text, CancellationToken cancellationToken)
     {
         var buffer = new MemoryStream();
         await using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var entry = new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(path))
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, fileName)
             {
                 Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                DataStream = new MemoryStream(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)),
+                DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)),
             };
             await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
         }

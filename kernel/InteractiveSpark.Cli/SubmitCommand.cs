@@ -127,6 +127,7 @@ internal static class SubmitCommand
                 JobTimeout = jobTimeoutValue,
                 SparkMaster = parse.GetValue(sparkMaster)!,
                 DriverMemory = parse.GetValue(sparkMemory)!,
+                LoggerFactory = CliLog.Factory,
             };
             DockerJobLauncher launcherInstance;
             try

@@ -21,10 +21,11 @@ public sealed class IsparkSubmitDockerTests(JobImageFixture image) : IClassFixtu
     public async Task A_submitted_job_runs_the_template_in_a_container_and_brings_back_the_executed_notebook_and_its_log_then_nothing_is_left()
     {
         var folder = IsparkTool.NewRunFolder();
+        var logs = Path.Combine(folder, "logs");
 
         var submit = await IsparkTool.RunAsync(
             ["submit", Template, "--launcher", "docker", "--image", image.Image, "-p", "day=2026-11-03", "-p", "rows=400", "-o", "out", "--prefix", "ispark-test"],
-            folder, timeout: TimeSpan.FromMinutes(5));
+            folder, new Dictionary<string, string> { ["ISPARK_LOG_DIR"] = logs }, TimeSpan.FromMinutes(5));
 
         submit.ExitCode.Should().Be(0, submit.Output);
         var jobId = System.Text.RegularExpressions.Regex.Match(submit.Output, @"job ([0-9a-f]{12}) \(").Groups[1].Value;
@@ -36,6 +37,13 @@ public sealed class IsparkSubmitDockerTests(JobImageFixture image) : IClassFixtu
         File.ReadAllText(Path.Combine(folder, "out", "job-template.log")).Should().Contain("completed in");
         File.Exists(Path.Combine(folder, "out", "kernel.log")).Should().BeTrue();
         (await JobContainersAsync(jobId)).Should().BeEmpty("the job's container is removed once its results are back");
+
+        // The launcher's own lines in the product log: the container (to match with docker ps), the end, the removal.
+        var lines = File.ReadAllLines(Directory.GetFiles(logs, "ispark-*.log").Single());
+        lines.Should().Contain(l => l.Contains($"InteractiveSpark.Jobs.Docker: Job {jobId}: created container ispark-test-job-template-job-{jobId} (", StringComparison.Ordinal)
+                                    && l.Contains("for job-template.ipynb, parameters: day, rows", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.Contains($"Job {jobId}: ended with exit code 0 after", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.Contains($"Job {jobId}: container ispark-test-job-template-job-{jobId} removed", StringComparison.Ordinal));
     }
 
     [Fact]

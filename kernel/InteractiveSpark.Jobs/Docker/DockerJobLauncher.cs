@@ -8,6 +8,8 @@ using Docker.DotNet.Models;
 using InteractiveSpark.Jobs.Notebooks;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InteractiveSpark.Jobs.Docker;
 
@@ -27,8 +29,10 @@ public sealed record DockerJobResult(string JobId, string ContainerName, long? E
 /// container carries labels (<c>ispark.job</c>, owner, created, name, notebook) so that <see cref="DockerJobs"/> finds it;
 /// nothing secret is in its configuration: the job's Spark token is made inside it and never leaves it.
 /// </summary>
-public sealed class DockerJobLauncher(DockerJobOptions options)
+public sealed partial class DockerJobLauncher(DockerJobOptions options)
 {
+    private readonly ILogger _logger = options.LoggerFactory?.CreateLogger("InteractiveSpark.Jobs.Docker") ?? NullLogger.Instance;
+
     /// <summary>Where the job image runs notebooks: the input is copied to <c>in/</c>, results are read from <c>out/</c>.</summary>
     public const string JobFolder = "/opt/ispark/job";
 
@@ -127,6 +131,7 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
                 new CreateContainerParameters { Name = containerName, Image = o.Image, Cmd = command, Labels = labels, HostConfig = host },
                 cancellationToken).ConfigureAwait(false);
             containerId = created.ID;
+            LogCreated(_logger, jobId, containerName, containerId, o.Image, fileName, o.Parameters.Count == 0 ? "none" : string.Join(", ", o.Parameters.Select(p => p.Key)));
             await using (var archive = await TarOfAsync(stem + ".ipynb", IpynbFormat.Write(input), cancellationToken).ConfigureAwait(false))
             {
                 await client.Containers.ExtractArchiveToContainerAsync(
@@ -134,6 +139,7 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
             }
 
             await client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+            LogStarted(_logger, jobId, detach ? "detached: its container stays until collected or removed" : "attached");
             if (detach)
             {
                 keep = true;
@@ -142,7 +148,12 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
 
             outputFolder ??= Path.Combine(Environment.CurrentDirectory, "ispark-jobs", jobId);
             var (exitCode, notebook, log) = await WaitAndCollectAsync(client, containerId, stem, outputFolder, o.JobTimeout, console, cancellationToken).ConfigureAwait(false);
+            LogEnded(_logger, jobId, exitCode, watch.Elapsed.TotalSeconds, outputFolder);
             return new DockerJobResult(jobId, containerName, exitCode, notebook, log, watch.Elapsed);
+        }
+        catch (Exception e) when (LogFailure(jobId, watch, e))
+        {
+            throw; // never reached: the filter logs and declines
         }
         catch (Exception e) when (e is HttpRequestException or SocketException or IOException or DockerApiException && e is not DockerJobException)
         {
@@ -153,6 +164,7 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
             if (containerId is not null && !keep)
             {
                 await DockerJobs.RemoveQuietlyAsync(client, containerId, CancellationToken.None).ConfigureAwait(false);
+                LogRemoved(_logger, jobId, containerName);
             }
         }
     }
@@ -168,11 +180,17 @@ public sealed class DockerJobLauncher(DockerJobOptions options)
         {
             var stem = Path.GetFileNameWithoutExtension(found.Notebook);
             var (exitCode, notebook, log) = await WaitAndCollectAsync(client, found.ContainerId, stem, outputFolder, Options.JobTimeout, console, cancellationToken).ConfigureAwait(false);
+            LogEnded(_logger, found.Id, exitCode, watch.Elapsed.TotalSeconds, outputFolder);
             return new DockerJobResult(found.Id, found.ContainerName, exitCode, notebook, log, watch.Elapsed);
+        }
+        catch (Exception e) when (LogFailure(found.Id, watch, e))
+        {
+            throw; // never reached: the filter logs and declines
         }
         finally
         {
             await DockerJobs.RemoveQuietlyAsync(client, found.ContainerId, CancellationToken.None).ConfigureAwait(false);
+            LogRemoved(_logger, found.Id, found.ContainerName);
         }
     }
 

@@ -42,6 +42,9 @@ public sealed record DockerJobOptions
     /// <summary>Extra labels (the launcher's own <c>ispark.*</c> labels win).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where the launcher writes its lines (container, start, end, removal); null: nowhere.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
+
     /// <summary>Who submitted the job (<c>ispark.owner</c>); default <c>user@host</c>.</summary>
     public string Owner { get; init; } = $"{Environment.UserName}@{Environment.MachineName}";
 }

@@ -17,7 +17,7 @@ internal static class JobsCommand
         var collect = new Option<string?>("--collect") { Description = "Wait for this job, bring back its notebook and logs (to -o), remove its container." };
         var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder for --collect. Default: ./ispark-jobs/JOB." };
         var remove = new Option<string?>("--remove") { Description = "Remove this job's container (killed first if it runs)." };
-        var prune = new Option<bool>("--prune") { Description = "Remove the containers of every job that has ended." };
+        var prune = new Option<bool>("--prune") { Description = "Remove every job that has ended, results not collected: Docker job containers that exited, and with --marathon the jobs this machine submitted that ended or were lost (their groups and records)." };
         var marathon = new Option<string?>("--marathon") { Description = "Also list (and --remove) the jobs on this Marathon, e.g. http://marathon.mesos:8080. Default: ISPARK_MARATHON_URL." };
         var command = new Command("jobs", "List the running and recent jobs (Docker containers labelled ispark.job, and with --marathon the Marathon apps labelled ispark.role=job), newest first; or collect, remove, prune them.")
         {
@@ -62,7 +62,7 @@ internal static class JobsCommand
                 if (parse.GetValue(collect) is { } job)
                 {
                     var folder = parse.GetValue(output)?.FullName ?? Path.Combine(Environment.CurrentDirectory, "ispark-jobs", job);
-                    var result = await new DockerJobLauncher(new DockerJobOptions()).CollectAsync(job, folder, null, cancellationToken).ConfigureAwait(false);
+                    var result = await new DockerJobLauncher(new DockerJobOptions { LoggerFactory = CliLog.Factory }).CollectAsync(job, folder, null, cancellationToken).ConfigureAwait(false);
                     Console.Error.WriteLine($"ispark jobs: job {result.JobId} ended with exit code {result.ExitCode}; executed notebook: {result.OutputNotebook ?? "(none written)"}; log: {result.LogFile}; container removed.");
                     return (int)(result.ExitCode ?? ExitCodes.KernelFailed);
                 }
@@ -76,7 +76,22 @@ internal static class JobsCommand
 
                 if (parse.GetValue(prune))
                 {
-                    var count = await DockerJobs.PruneAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var count = 0;
+                    if (!string.IsNullOrEmpty(marathonUrl))
+                    {
+                        using var client = new MarathonClient(new Uri(marathonUrl), MarathonCredentials.FromEnvironment());
+                        count += await MarathonJobs.PruneAsync(client, null, Console.Error, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        count += await DockerJobs.PruneAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (!string.IsNullOrEmpty(marathonUrl) && e is HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+                    {
+                        Console.Error.WriteLine($"ispark jobs: no Docker engine here ({e.Message}): Marathon jobs only.");
+                    }
+
                     Console.Error.WriteLine($"ispark jobs: removed {count} ended job(s).");
                     return ExitCodes.Ok;
                 }

@@ -138,6 +138,8 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
             await marathon.Emulator.EndTaskAsync(appId);
             var second = await WaitForAsync(async () => (await client.TasksAsync(appId)).FirstOrDefault(t => t.IsRunning && t.Id != first.Id), TimeSpan.FromMinutes(2));
             await Task.Delay(TimeSpan.FromSeconds(15)); // time enough to start a run, were it to start one
+            var listed = await IsparkTool.RunAsync(["jobs", "--marathon", Url], folder, env);
+            listed.Output.Should().MatchRegex($@"(?m)^{jobId}\s+job-template\s+job-template\.ipynb\s+lost\b", "the task that took the notebook was replaced");
 
             var containers = await ContainersOfAsync(jobId);
             using (var docker = new DockerClientConfiguration().CreateClient())
@@ -153,6 +155,49 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
                 .And.Contain("group was removed");
             marathon.Emulator.AppIds.Should().NotContain(appId);
             (await ContainersOfAsync(jobId)).Should().BeEmpty();
+        }
+        finally
+        {
+            await IsparkTool.RunAsync(["jobs", "--remove", jobId, "--marathon", Url], folder, env);
+        }
+    }
+
+    [Fact]
+    public async Task Prune_removes_an_ended_job_its_group_and_record_and_the_records_of_jobs_Marathon_no_longer_has()
+    {
+        var folder = IsparkTool.NewRunFolder();
+        var records = Path.Combine(folder, "records");
+        var env = marathon.Environment(records);
+        var submit = await IsparkTool.RunAsync(
+            ["submit", Template, "--launcher", "marathon", "--marathon", Url, "--group", marathon.Group, "--image", image.Image, "-p", "day=not-a-date", "--detach"],
+            folder, env);
+        submit.ExitCode.Should().Be(0, submit.Output);
+        var jobId = Regex.Match(submit.Output, "(?m)^([0-9a-f]{12})$").Groups[1].Value;
+        try
+        {
+            // Two records beside the job's: one of a job this Marathon no longer has, one of a job on another Marathon.
+            var gone = new Jobs.Marathon.MarathonJobRecord("0123456789ab", marathon.Emulator.Url, "/x/gone", "/x/gone/job", "t1", "localhost", 1, "ispark_x", new string('A', 64), "gone.ipynb", DateTimeOffset.UtcNow);
+            var elsewhere = gone with { JobId = "ba9876543210", Marathon = new Uri("http://marathon.elsewhere:8080/") };
+            gone.Save(records);
+            elsewhere.Save(records);
+
+            var running = await IsparkTool.RunAsync(["jobs", "--prune", "--marathon", Url], folder, env);
+            running.ExitCode.Should().Be(0, running.Output);
+            marathon.Emulator.AppIds.Should().Contain(AppId(jobId), "a job still running is not pruned");
+
+            await WaitForAsync(async () =>
+            {
+                var list = await IsparkTool.RunAsync(["jobs", "--marathon", Url], folder, env);
+                return Regex.IsMatch(list.Output, $@"(?m)^{jobId}\s+\S+\s+\S+\s+exited\s+1\b") ? list.Output : null;
+            }, TimeSpan.FromMinutes(4));
+
+            var prune = await IsparkTool.RunAsync(["jobs", "--prune", "--marathon", Url], folder, env);
+            prune.ExitCode.Should().Be(0, prune.Output);
+            prune.Output.Should().Contain("removed 1 ended job(s)");
+            marathon.Emulator.AppIds.Should().NotContain(AppId(jobId));
+            (await ContainersOfAsync(jobId)).Should().BeEmpty();
+            Directory.GetFiles(records).Select(Path.GetFileName).Should().BeEquivalentTo(["ba9876543210.json"],
+                "the ended job's record and the record of a job Marathon no longer lists are gone; another Marathon's is not this prune's");
         }
         finally
         {

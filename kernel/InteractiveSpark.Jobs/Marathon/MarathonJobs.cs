@@ -13,7 +13,8 @@ namespace InteractiveSpark.Jobs.Marathon;
 /// <param name="Notebook">The notebook's file name.</param>
 /// <param name="Owner">Who submitted it.</param>
 /// <param name="Created">When.</param>
-/// <param name="State"><c>running</c>, <c>exited</c>, <c>waiting</c> (a task with no notebook: restarted) from its gateway; else the task's state.</param>
+/// <param name="State"><c>running</c>, <c>exited</c> or <c>waiting</c> from its gateway; <c>lost</c> when Marathon replaced the task
+/// that ran it (its run and results are gone); else the task's state.</param>
 /// <param name="ExitCode">ispark run's exit code once exited.</param>
 public sealed record MarathonJob(string Id, string GroupId, string Name, string Notebook, string Owner, DateTimeOffset? Created, string State, int? ExitCode);
 
@@ -30,10 +31,18 @@ public static class MarathonJobs
             string Label(string key) => app["labels"]?[key]?.GetValue<string>() ?? "";
             var id = Label(DockerJobs.JobLabel);
             var appId = app["id"]?.GetValue<string>() ?? "";
-            var task = (app["tasks"] as JsonArray ?? []).Select(t => t?["state"]?.GetValue<string>()).OfType<string>().FirstOrDefault();
+            var first = (app["tasks"] as JsonArray ?? []).FirstOrDefault(t => t?["state"] is not null);
+            var task = first?["state"]?.GetValue<string>();
             var state = task is null ? "no task" : task.Replace("TASK_", "", StringComparison.Ordinal).ToLowerInvariant();
             int? exitCode = null;
-            if (MarathonJobRecord.Find(id, recordFolder) is { } record && record.JobId == id && task == "TASK_RUNNING")
+            var record = MarathonJobRecord.Find(id, recordFolder) is { } found && found.JobId == id ? found : null;
+            if (record is not null && first?["id"]?.GetValue<string>() is { } taskId && taskId != record.TaskId)
+            {
+                // Marathon started another task in place of the one that took the notebook: that run is over, its files
+                // went with its sandbox, and the new task waits for a notebook that never comes.
+                state = "lost";
+            }
+            else if (record is not null && task == "TASK_RUNNING")
             {
                 try
                 {
@@ -55,6 +64,39 @@ public static class MarathonJobs
         }
 
         return jobs.OrderByDescending(j => j.Created).ToList();
+    }
+
+    /// <summary>
+    /// Removes the jobs this machine submitted (it holds their records) that have ended or were lost, with their groups
+    /// and records, and the records of jobs this Marathon no longer has; returns how many jobs were removed. Their
+    /// results are not collected (<c>ispark jobs --collect</c> does that). Jobs submitted from elsewhere are left alone:
+    /// only the machine holding a job's record can ask its gateway whether it ended.
+    /// </summary>
+    public static async Task<int> PruneAsync(MarathonClient client, string? recordFolder = null, TextWriter? console = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var jobs = await ListAsync(client, recordFolder, cancellationToken).ConfigureAwait(false);
+        var removed = 0;
+        foreach (var job in jobs.Where(j => j.State is "exited" or "lost"))
+        {
+            MarathonJobRecord.Find(job.Id, recordFolder)?.Delete(recordFolder);
+            if (await MarathonJobLauncher.RemoveGroupAsync(client, job.GroupId, console).ConfigureAwait(false))
+            {
+                removed++;
+            }
+        }
+
+        var listed = jobs.Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in MarathonJobRecord.All(recordFolder).Where(r => !listed.Contains(r.JobId) && SameMarathon(r.Marathon, client.BaseUri)))
+        {
+            stale.Delete(recordFolder);
+        }
+
+        return removed;
+
+        // As MarathonClient reads a URL: scheme, host, port and path, without a trailing slash.
+        static bool SameMarathon(Uri a, Uri b) =>
+            string.Equals(a.GetLeftPart(UriPartial.Path).TrimEnd('/'), b.GetLeftPart(UriPartial.Path).TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Removes a job's group (its task killed) and its record on this machine; false when Marathon has no such job.</summary>

@@ -61,12 +61,7 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
         var folder = IsparkTool.NewRunFolder();
         var records = Path.Combine(folder, "records");
         var env = marathon.Environment(records);
-        var submit = await IsparkTool.RunAsync(
-            ["submit", Template, "--launcher", "marathon", "--marathon", Url, "--group", marathon.Group, "--image", image.Image, "-p", "day=not-a-date", "--detach"],
-            folder, env);
-        submit.ExitCode.Should().Be(0, submit.Output);
-        var jobId = Regex.Match(submit.Output, "(?m)^([0-9a-f]{12})$").Groups[1].Value;
-        jobId.Should().NotBeEmpty(submit.Output);
+        var (submit, jobId) = await SubmitDetachedAsync(folder, env, "-p", "day=not-a-date");
         try
         {
             var recordFile = Path.Combine(records, jobId + ".json");
@@ -122,10 +117,7 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
     {
         var folder = IsparkTool.NewRunFolder();
         var env = marathon.Environment(Path.Combine(folder, "records"));
-        var submit = await IsparkTool.RunAsync(
-            ["submit", Template, "--launcher", "marathon", "--marathon", Url, "--group", marathon.Group, "--image", image.Image, "--detach"], folder, env);
-        submit.ExitCode.Should().Be(0, submit.Output);
-        var jobId = Regex.Match(submit.Output, "(?m)^([0-9a-f]{12})$").Groups[1].Value;
+        var (_, jobId) = await SubmitDetachedAsync(folder, env);
         var appId = AppId(jobId);
         try
         {
@@ -168,11 +160,7 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
         var folder = IsparkTool.NewRunFolder();
         var records = Path.Combine(folder, "records");
         var env = marathon.Environment(records);
-        var submit = await IsparkTool.RunAsync(
-            ["submit", Template, "--launcher", "marathon", "--marathon", Url, "--group", marathon.Group, "--image", image.Image, "-p", "day=not-a-date", "--detach"],
-            folder, env);
-        submit.ExitCode.Should().Be(0, submit.Output);
-        var jobId = Regex.Match(submit.Output, "(?m)^([0-9a-f]{12})$").Groups[1].Value;
+        var (_, jobId) = await SubmitDetachedAsync(folder, env, "-p", "day=not-a-date");
         try
         {
             // Two records beside the job's: one of a job this Marathon no longer has, one of a job on another Marathon.
@@ -318,6 +306,17 @@ public sealed partial class IsparkSubmitMarathonTests(JobImageFixture image, Mar
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(MarathonEmulatorFixture.User + ":" + marathon.Password)));
         return await http.GetStringAsync(path);
+    }
+
+    /// <summary>Submits the template detached through the emulator; ispark's result and the job id it printed.</summary>
+    private async Task<(IsparkResult Submit, string JobId)> SubmitDetachedAsync(string folder, IReadOnlyDictionary<string, string> env, params string[] parameters)
+    {
+        var submit = await IsparkTool.RunAsync(
+            ["submit", Template, "--launcher", "marathon", "--marathon", Url, "--group", marathon.Group, "--image", image.Image, .. parameters, "--detach"], folder, env);
+        submit.ExitCode.Should().Be(0, submit.Output);
+        var jobId = Regex.Match(submit.Output, "(?m)^([0-9a-f]{12})$").Groups[1].Value;
+        jobId.Should().NotBeEmpty(submit.Output);
+        return (submit, jobId);
     }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout)

@@ -163,8 +163,10 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         {
             if (containerId is not null && !keep)
             {
-                await DockerJobs.RemoveQuietlyAsync(client, containerId, CancellationToken.None).ConfigureAwait(false);
-                LogRemoved(_logger, jobId, containerName);
+                if (await DockerJobs.RemoveQuietlyAsync(client, containerId, CancellationToken.None).ConfigureAwait(false))
+                {
+                    LogRemoved(_logger, jobId, containerName);
+                }
             }
         }
     }
@@ -189,8 +191,10 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         }
         finally
         {
-            await DockerJobs.RemoveQuietlyAsync(client, found.ContainerId, CancellationToken.None).ConfigureAwait(false);
-            LogRemoved(_logger, found.Id, found.ContainerName);
+            if (await DockerJobs.RemoveQuietlyAsync(client, found.ContainerId, CancellationToken.None).ConfigureAwait(false))
+            {
+                LogRemoved(_logger, found.Id, found.ContainerName);
+            }
         }
     }
 

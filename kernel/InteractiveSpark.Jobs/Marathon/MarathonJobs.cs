@@ -79,9 +79,10 @@ public static class MarathonJobs
         var removed = 0;
         foreach (var job in jobs.Where(j => j.State is "exited" or "lost"))
         {
-            MarathonJobRecord.Find(job.Id, recordFolder)?.Delete(recordFolder);
+            // The record goes only with the group: while the group stays, the record is what lets a later prune find it.
             if (await MarathonJobLauncher.RemoveGroupAsync(client, job.GroupId, console).ConfigureAwait(false))
             {
+                MarathonJobRecord.Find(job.Id, recordFolder)?.Delete(recordFolder);
                 removed++;
             }
         }

@@ -87,9 +87,9 @@ internal static class JobsCommand
                     {
                         count += await DockerJobs.PruneAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (!string.IsNullOrEmpty(marathonUrl) && e is HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+                    catch (Exception e) when (DockerMissing(e, marathonUrl))
                     {
-                        Console.Error.WriteLine($"ispark jobs: no Docker engine here ({e.Message}): Marathon jobs only.");
+                        SayMarathonOnly(e);
                     }
 
                     Console.Error.WriteLine($"ispark jobs: removed {count} ended job(s).");
@@ -109,9 +109,9 @@ internal static class JobsCommand
                     rows.AddRange((await DockerJobs.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Select(j =>
                         (j.Created, (IReadOnlyList<string>)[j.Id, j.Name, j.Notebook, j.State, Code(j.ExitCode), TextTable.Ago(j.Created), j.Owner, j.ContainerName])));
                 }
-                catch (Exception e) when (!string.IsNullOrEmpty(marathonUrl) && e is HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+                catch (Exception e) when (DockerMissing(e, marathonUrl))
                 {
-                    Console.Error.WriteLine($"ispark jobs: no Docker engine here ({e.Message}): Marathon jobs only.");
+                    SayMarathonOnly(e);
                 }
 
                 if (rows.Count == 0)
@@ -181,6 +181,12 @@ internal static class JobsCommand
         });
         return command;
     }
+
+    /// <summary>No Docker engine answered, and Marathon was asked for too: then the Marathon jobs alone are the answer.</summary>
+    private static bool DockerMissing(Exception e, string? marathonUrl) =>
+        !string.IsNullOrEmpty(marathonUrl) && e is HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException;
+
+    private static void SayMarathonOnly(Exception e) => Console.Error.WriteLine($"ispark jobs: no Docker engine here ({e.Message}): Marathon jobs only.");
 
     private static string Code(long? exitCode) => exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
 }

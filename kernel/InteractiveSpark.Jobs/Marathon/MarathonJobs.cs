@@ -88,16 +88,14 @@ public static class MarathonJobs
         }
 
         var listed = jobs.Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in MarathonJobRecord.All(recordFolder).Where(r => !listed.Contains(r.JobId) && SameMarathon(r.Marathon, client.BaseUri)))
+        var marathon = client.BaseUri.ToString();
+        foreach (var stale in MarathonJobRecord.All(recordFolder)
+                     .Where(r => !listed.Contains(r.JobId) && string.Equals(MarathonClient.Normalize(r.Marathon).ToString(), marathon, StringComparison.OrdinalIgnoreCase)))
         {
             stale.Delete(recordFolder);
         }
 
         return removed;
-
-        // As MarathonClient reads a URL: scheme, host, port and path, without a trailing slash.
-        static bool SameMarathon(Uri a, Uri b) =>
-            string.Equals(a.GetLeftPart(UriPartial.Path).TrimEnd('/'), b.GetLeftPart(UriPartial.Path).TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Removes a job's group (its task killed) and its record on this machine; false when Marathon has no such job.</summary>

@@ -39,7 +39,7 @@ public sealed class MarathonClient : IDisposable
                 nameof(baseUri));
         }
 
-        BaseUri = new Uri(baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        BaseUri = Normalize(baseUri);
         _credentials = credentials;
         _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) }, disposeHandler: true)
         {
@@ -49,6 +49,13 @@ public sealed class MarathonClient : IDisposable
 
     /// <summary>Marathon's address.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>A Marathon URL as the client uses it: scheme, host, port and path with one trailing slash, no query.</summary>
+    public static Uri Normalize(Uri baseUri)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        return new Uri(baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+    }
 
     /// <summary><c>GET /v2/info</c>: Marathon's name and version (checks the address and the credentials).</summary>
     public async Task<(string Name, string Version)> InfoAsync(CancellationToken cancellationToken = default)

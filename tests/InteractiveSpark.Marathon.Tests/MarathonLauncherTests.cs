@@ -56,6 +56,25 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
             }
 
             await using var spark = await session.ConnectAsync();
+            // Both workers' executors registered before the query (as in the Docker test): a worker that registers a
+            // moment late would otherwise see no task, and the count below would be 1 under load.
+            using (var http = Pinned(session))
+            {
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+                while (true)
+                {
+                    var apps = JsonNode.Parse(await http.GetStringAsync("/ui/api/v1/applications"))!.AsArray();
+                    var registered = JsonNode.Parse(await http.GetStringAsync($"/ui/api/v1/applications/{apps[0]!["id"]}/executors"))!.AsArray()
+                        .Count(e => e!["id"]!.GetValue<string>() != "driver");
+                    if (registered >= 2 || DateTime.UtcNow > deadline)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(500);
+                }
+            }
+
             // Four partitions over two one-core executors: the work runs on the workers, not in the driver.
             var rows = await spark.Sql("select count(*), sum(id) from range(0, 100000, 1, 4)").CollectAsync();
             rows[0][0].Should().Be(100000L);

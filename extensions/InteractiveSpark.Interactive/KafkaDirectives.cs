@@ -229,10 +229,9 @@ internal static class KafkaDirectives
     public static DateTimeOffset Time(string text, DateTimeOffset now)
     {
         var t = text.Trim();
-        if (t.StartsWith('-') && t.Length > 2 && t[^1] is 's' or 'm' or 'h' or 'd'
-            && double.TryParse(t[1..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
+        if (t.StartsWith('-') && char.IsAsciiLetter(t[^1]) && Core.Duration.TryParse(t[1..], out var age))
         {
-            return now - (t[^1] switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), _ => TimeSpan.FromDays(n) });
+            return now - age;
         }
 
         return DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
@@ -240,16 +239,9 @@ internal static class KafkaDirectives
             : throw new KafkaSampleException($"--from takes a time such as 2026-11-01T08:00Z or an age such as -15m, -2h, -1d (got '{text}').");
     }
 
-    public static TimeSpan Duration(string text, string name)
-    {
-        var t = text.Trim();
-        var unit = t.Length > 0 && char.IsLetter(t[^1]) ? t[^1] : 's';
-        var number = char.IsLetter(t.Length > 0 ? t[^1] : '0') ? t[..^1] : t;
-        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) && n > 0 && unit is 's' or 'm' or 'h')
-        {
-            return unit switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), _ => TimeSpan.FromHours(n) };
-        }
-
-        throw new KafkaSampleException($"{name} takes a duration such as 30s, 10m or 1h (got '{text}').");
-    }
+    /// <summary>A positive duration in <see cref="Core.Duration"/>'s grammar (30s, 10m, 1h, a number of seconds).</summary>
+    public static TimeSpan Duration(string text, string name) =>
+        Core.Duration.TryParse(text, out var d) && d > TimeSpan.Zero
+            ? d
+            : throw new KafkaSampleException($"{name} takes a duration such as 30s, 10m or 1h (got '{text}').");
 }

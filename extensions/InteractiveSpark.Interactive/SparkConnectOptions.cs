@@ -1,4 +1,5 @@
 using System.Globalization;
+using InteractiveSpark.Core;
 using InteractiveSpark.SparkConnect;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -268,8 +269,7 @@ public sealed record SparkConnectOptions
         if (!string.IsNullOrWhiteSpace(values.Memory))
         {
             memory = values.Memory.Trim();
-            if (!System.Text.RegularExpressions.Regex.IsMatch(memory, @"^\d+(\.\d+)?[kmgt]?b?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
-                || InteractiveSpark.Sessions.Docker.DockerSparkLauncher.ParseBytes(memory, "--memory") < 512L * 1024 * 1024)
+            if (!ByteSize.TryParse(memory, out var memoryBytes) || memoryBytes < 512L * 1024 * 1024)
             {
                 throw new SparkMagicException($"--memory takes a size of at least 512m, such as 4g; got '{MagicText.Shown(memory)}'.");
             }
@@ -286,19 +286,12 @@ public sealed record SparkConnectOptions
         if (!string.IsNullOrWhiteSpace(values.IdleTimeout))
         {
             var text = values.IdleTimeout.Trim();
-            var m = System.Text.RegularExpressions.Regex.Match(text, @"^(\d+(?:\.\d+)?)\s*(s|m|h)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-            if (!m.Success)
+            if (!Duration.TryParse(text, out var parsed))
             {
                 throw new SparkMagicException($"--idle-timeout takes a duration such as 90s, 30m or 2h (0 = never); got '{MagicText.Shown(text)}'.");
             }
 
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            idle = m.Groups[2].Value.ToLowerInvariant() switch
-            {
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                _ => TimeSpan.FromSeconds(n),
-            };
+            idle = parsed;
             if (idle == TimeSpan.Zero)
             {
                 idle = Timeout.InfiniteTimeSpan;
@@ -341,13 +334,12 @@ public sealed record SparkConnectOptions
         {
             // Given but empty ("") is a mistake too, not "the default".
             var text = values.StartupTimeout.Trim();
-            var seconds = text.EndsWith('s') ? text[..^1] : text;
-            if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || !double.IsFinite(s) || s <= 0 || s > 3600)
+            if (!Duration.TryParse(text, out var startup) || startup < TimeSpan.FromSeconds(1) || startup > TimeSpan.FromHours(1))
             {
-                throw new SparkMagicException($"--startup-timeout takes seconds between 1 and 3600, e.g. --startup-timeout 180; got '{MagicText.Shown(text)}'.");
+                throw new SparkMagicException($"--startup-timeout takes a duration between 1s and 1h, such as 180, 180s or 3m; got '{MagicText.Shown(text)}'.");
             }
 
-            timeout = TimeSpan.FromSeconds(s);
+            timeout = startup;
         }
 
         var conf = new Dictionary<string, string>(StringComparer.Ordinal);

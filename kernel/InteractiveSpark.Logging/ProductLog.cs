@@ -1,4 +1,4 @@
-using InteractiveSpark.SparkConnect;
+using InteractiveSpark.Core;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Context;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using InteractiveSpark.Core;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 
@@ -42,7 +43,7 @@ public sealed class SparkCommandModeTests
             await GatewayFixture.WaitReadyAsync(gateway, TimeSpan.FromMinutes(3));
             var pid = gateway.Upstream.ProcessId!.Value;
             var internalToken = gateway.Upstream.InternalToken!;
-            internalToken.Should().StartWith(InteractiveSpark.SparkConnect.SessionToken.Prefix).And.HaveLength(71).And.NotBe(token);
+            internalToken.Should().StartWith(SessionToken.Prefix).And.HaveLength(71).And.NotBe(token);
 
             await using (var session = await SparkSession.ConnectAsync(
                 new SparkConnectionString { Host = "localhost", Port = gateway.Port, Token = token, UseSsl = true },

@@ -67,11 +67,11 @@ public sealed class SparkConnectOptionsTests
     [InlineData("-5")]
     [InlineData("soon")]
     [InlineData("4000")]
-    public void The_startup_timeout_is_seconds_between_1_and_3600(string timeout)
+    public void The_startup_timeout_is_a_duration_between_1s_and_1h(string timeout)
     {
         var parse = () => SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Launcher = "local", StartupTimeout = timeout });
 
-        parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain("--startup-timeout takes seconds");
+        parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain("--startup-timeout takes a duration between 1s and 1h");
     }
 
     [Theory]

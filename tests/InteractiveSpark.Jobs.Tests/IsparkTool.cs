@@ -11,7 +11,7 @@ namespace InteractiveSpark.Jobs.Tests;
 public sealed record IsparkResult(int ExitCode, string Output, TimeSpan Duration);
 
 /// <summary>
-/// Runs the real tool as a user does (a process: `dotnet ispark.dll ARGS`, the build of kernel/InteractiveSpark.Cli), with the
+/// Runs the real tool as a user does (a process: `dotnet ispark.dll ARGS`, the build of programs/InteractiveSpark.Cli), with the
 /// extension packed from this repository into a folder of these tests (never the shared artifacts/packages) and a NuGet
 /// cache of their own, emptied of InteractiveSpark packages after each pack so that the kernel loads this build.
 /// </summary>
@@ -47,7 +47,7 @@ public static class IsparkTool
     {
         get
         {
-            var built = Path.Combine(Root, "kernel", "InteractiveSpark.Cli", "bin", Configuration, "net10.0", "ispark.dll");
+            var built = Path.Combine(Root, "programs", "InteractiveSpark.Cli", "bin", Configuration, "net10.0", "ispark.dll");
             if (File.Exists(built))
             {
                 return built;
@@ -56,7 +56,7 @@ public static class IsparkTool
             var beside = Path.Combine(AppContext.BaseDirectory, "ispark.dll");
             return File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "ispark.runtimeconfig.json"))
                 ? beside
-                : throw new FileNotFoundException($"ispark.dll is neither at {built} nor beside the tests: build kernel/InteractiveSpark.Cli -c {Configuration}.");
+                : throw new FileNotFoundException($"ispark.dll is neither at {built} nor beside the tests: build programs/InteractiveSpark.Cli -c {Configuration}.");
         }
     }
 

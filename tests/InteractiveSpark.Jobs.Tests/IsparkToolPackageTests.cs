@@ -12,7 +12,7 @@ public sealed class IsparkToolPackageTests
         var packages = Path.Combine(folder, "packages");
         var tools = Path.Combine(folder, "tools");
 
-        var pack = await Dotnet(folder, "pack", Path.Combine(IsparkTool.Root, "kernel", "InteractiveSpark.Cli", "InteractiveSpark.Cli.csproj"),
+        var pack = await Dotnet(folder, "pack", Path.Combine(IsparkTool.Root, "programs", "InteractiveSpark.Cli", "InteractiveSpark.Cli.csproj"),
             "-c", IsparkTool.Configuration, "--no-build", "-o", packages, "-v", "q", "-nologo");
         pack.ExitCode.Should().Be(0, pack.Output);
         var install = await Dotnet(folder, "tool", "install", "--tool-path", tools, "InteractiveSpark.Cli", "--add-source", packages);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using InteractiveSpark.Core;
 using InteractiveSpark.Logging;
 using InteractiveSpark.Sessions.Local;
 using Microsoft.Extensions.Logging;

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using InteractiveSpark.Core;
 using InteractiveSpark.Jobs.Notebooks;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using InteractiveSpark.Core;
 
 namespace InteractiveSpark.Jobs.Execution;
 
@@ -330,7 +331,7 @@ public sealed class InteractiveKernelProcess : IAsyncDisposable
     /// becomes the URL, token included), so every line goes through the product's redaction first. It also masks the
     /// protocol's own command tokens ("token": "ispark-3"), which are not secrets; the log stays readable by its order.
     /// </summary>
-    internal static string Redact(string line) => InteractiveSpark.SparkConnect.SessionToken.Redact(line);
+    internal static string Redact(string line) => SessionToken.Redact(line);
 
     /// <summary>The tool: ISPARK_DOTNET_INTERACTIVE, else ~/.dotnet/tools/dotnet-interactive, else PATH's.</summary>
     internal static string? FindTool()

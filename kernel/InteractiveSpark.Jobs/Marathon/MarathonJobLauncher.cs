@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using InteractiveSpark.Core;
 using InteractiveSpark.Jobs.Notebooks;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
@@ -64,7 +65,7 @@ public sealed class MarathonJobLauncher
             throw new ArgumentException($"A constraint is field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE; got '{string.Join(':', constraint)}'.", nameof(options));
         }
 
-        if (!double.IsFinite(options.Cpus) || options.Cpus is <= 0 or > 1024 || DockerSparkLauncher.ParseBytes(options.Memory, "--memory") < 1024L * 1024 * 1024)
+        if (!double.IsFinite(options.Cpus) || options.Cpus is <= 0 or > 1024 || ByteSize.Parse(options.Memory, "--memory") < 1024L * 1024 * 1024)
         {
             throw new ArgumentException($"A job needs positive --cpus and at least 1g of --memory (the kernel, Spark and the gateway); got {options.Cpus.ToString(CultureInfo.InvariantCulture)} and {options.Memory}.", nameof(options));
         }
@@ -253,7 +254,7 @@ public sealed class MarathonJobLauncher
         labels[Docker.DockerJobs.NotebookLabel] = notebookFileName;
         // One task, never two: a job is not a service.
         var app = MarathonApps.HostNetworkDocker(
-            appId, 1, o.Cpus, DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / (1024 * 1024), o.Image, false, ["job"], labels, o.Constraints);
+            appId, 1, o.Cpus, ByteSize.Parse(o.Memory, "--memory") / (1024 * 1024), o.Image, false, ["job"], labels, o.Constraints);
         // The image's entrypoint is ispark; serve-job runs the gateway in job mode on PORT0 (docker/job/ispark).
         app["args"] = new JsonArray("serve-job");
         app["env"] = new JsonObject

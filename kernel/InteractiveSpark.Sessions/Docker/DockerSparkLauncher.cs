@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using InteractiveSpark.Core;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
@@ -141,7 +142,7 @@ public sealed partial class DockerSparkLauncher
 
             if (o.Memory is { } memory)
             {
-                host.Memory = ParseBytes(memory, "--memory");
+                host.Memory = ByteSize.Parse(memory, "--memory");
             }
 
             progress?.Report($"starting the driver container {baseName}");
@@ -351,16 +352,12 @@ public sealed partial class DockerSparkLauncher
 
         if (o.Memory is { } memory)
         {
-            var mb = Math.Max(256, ParseBytes(memory, "--memory") * 3 / 4 / (1024 * 1024));
+            var mb = Math.Max(256, ByteSize.Parse(memory, "--memory") * 3 / 4 / (1024 * 1024));
             return mb.ToString(CultureInfo.InvariantCulture) + "m";
         }
 
         return "1g";
     }
-
-    /// <summary>Reads a size in <see cref="ByteSize"/>'s grammar (512m, 4g, 1.5g, bytes); <paramref name="name"/> names the option in the error.</summary>
-    public static long ParseBytes(string text, string name) =>
-        ByteSize.TryParse(text, out var bytes) ? bytes : throw new ArgumentException($"{name} takes a size such as 512m or 4g; got '{text}'.", nameof(text));
 
     private static void Validate(DockerSparkLauncherOptions o)
     {
@@ -379,12 +376,12 @@ public sealed partial class DockerSparkLauncher
             throw new ArgumentException($"CPUs must be a positive number such as 2 or 0.5; got {cpus.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
         }
 
-        if (o.Memory is { } memory && ParseBytes(memory, "--memory") < 512L * 1024 * 1024)
+        if (o.Memory is { } memory && ByteSize.Parse(memory, "--memory") < 512L * 1024 * 1024)
         {
             throw new ArgumentException($"The driver container needs at least 512m of memory; got {memory}.", nameof(o));
         }
 
-        _ = ParseBytes(o.ExecutorMemory, "executor memory");
+        _ = ByteSize.Parse(o.ExecutorMemory, "executor memory");
         if (o.StartupTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("The startup timeout must be positive.", nameof(o));

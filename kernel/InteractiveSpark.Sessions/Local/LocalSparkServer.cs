@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using InteractiveSpark.Core;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using InteractiveSpark.Core;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
@@ -238,7 +239,7 @@ public sealed partial class MarathonSparkLauncher
             args.Add($"{key}={value}");
         }
 
-        var app = BaseApp(appId, 1, o.Cpus, DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / (1024 * 1024), DriverPorts, sessionId, created, "driver");
+        var app = BaseApp(appId, 1, o.Cpus, ByteSize.Parse(o.Memory, "--memory") / (1024 * 1024), DriverPorts, sessionId, created, "driver");
         app["args"] = args;
         app["env"] = env;
         // Marathon's UI shows the driver healthy once the gateway answers /health (open, nothing secret, not counted as
@@ -261,7 +262,7 @@ public sealed partial class MarathonSparkLauncher
     {
         var o = _options;
         string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
-        var executorMb = DockerSparkLauncher.ParseBytes(o.ExecutorMemory, "executor memory") / (1024 * 1024);
+        var executorMb = ByteSize.Parse(o.ExecutorMemory, "executor memory") / (1024 * 1024);
         var app = BaseApp(appId, o.Executors, o.ExecutorCores, executorMb + 1024, ["worker", "worker-ui"], sessionId, created, "worker");
         app["args"] = new JsonArray("worker");
         app["env"] = new JsonObject
@@ -378,7 +379,7 @@ public sealed partial class MarathonSparkLauncher
             return heap;
         }
 
-        var mb = Math.Max(256, DockerSparkLauncher.ParseBytes(o.Memory, "--memory") / 2 / (1024 * 1024));
+        var mb = Math.Max(256, ByteSize.Parse(o.Memory, "--memory") / 2 / (1024 * 1024));
         return mb.ToString(CultureInfo.InvariantCulture) + "m";
     }
 
@@ -417,12 +418,12 @@ public sealed partial class MarathonSparkLauncher
             throw new ArgumentException($"CPUs must be a positive number such as 2 or 0.5; got {o.Cpus.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
         }
 
-        if (DockerSparkLauncher.ParseBytes(o.Memory, "--memory") < 1024L * 1024 * 1024)
+        if (ByteSize.Parse(o.Memory, "--memory") < 1024L * 1024 * 1024)
         {
             throw new ArgumentException($"The driver task needs at least 1g of memory (Spark, the gateway and, with executors, the master); got {o.Memory}.", nameof(o));
         }
 
-        _ = DockerSparkLauncher.ParseBytes(o.ExecutorMemory, "executor memory");
+        _ = ByteSize.Parse(o.ExecutorMemory, "executor memory");
         if (o.ExecutorCores < 1)
         {
             throw new ArgumentException("Executor cores must be at least 1.", nameof(o));

@@ -1,3 +1,4 @@
+using InteractiveSpark.Core;
 using Microsoft.Extensions.Logging;
 
 namespace InteractiveSpark.SparkConnect;

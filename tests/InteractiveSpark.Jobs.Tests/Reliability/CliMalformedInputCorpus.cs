@@ -1,4 +1,5 @@
 using System.Text;
+using InteractiveSpark.Core;
 
 namespace InteractiveSpark.Jobs.Tests.Reliability;
 

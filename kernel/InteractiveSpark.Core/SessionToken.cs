@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
-namespace InteractiveSpark.SparkConnect;
+namespace InteractiveSpark.Core;
 
 /// <summary>
 /// The secrets that let their holder use a session (Spark Connect tokens, gateway tokens, login tickets). Every one the

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InteractiveSpark.Core;
 using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.Gateway;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace InteractiveSpark.Sessions;
+namespace InteractiveSpark.Core;
 
 /// <summary>
 /// The one grammar for container memory sizes (<c>--memory</c> of sessions and jobs, executor memory): Docker's own,
@@ -40,6 +40,13 @@ public static partial class ByteSize
         bytes = (long)value;
         return true;
     }
+
+    /// <summary>
+    /// Reads <paramref name="text"/> as a size in bytes, or throws an <see cref="ArgumentException"/> whose message is
+    /// one line a user can act on: <paramref name="name"/> (the option, e.g. <c>--memory</c>) and what it takes.
+    /// </summary>
+    public static long Parse(string text, string name) =>
+        TryParse(text, out var bytes) ? bytes : throw new ArgumentException($"{name} takes a size such as 512m or 4g; got '{text}'.");
 
     [GeneratedRegex(@"^(\d{1,18}(?:\.\d{1,9})?) ?([kmgt]?)b?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SizeRegex();

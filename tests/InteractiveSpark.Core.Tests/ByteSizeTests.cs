@@ -1,7 +1,6 @@
-using InteractiveSpark.Sessions;
-using InteractiveSpark.Sessions.Docker;
+using InteractiveSpark.Core;
 
-namespace InteractiveSpark.Docker.Tests;
+namespace InteractiveSpark.Core.Tests;
 
 /// <summary>The one size grammar of sessions and jobs (Docker's own): what a user may type for --memory.</summary>
 public sealed class ByteSizeTests
@@ -40,7 +39,7 @@ public sealed class ByteSizeTests
     {
         ByteSize.TryParse(text, out var parsed).Should().BeFalse();
         parsed.Should().Be(0);
-        var refuse = () => DockerSparkLauncher.ParseBytes(text, "--memory");
+        var refuse = () => ByteSize.Parse(text, "--memory");
         refuse.Should().Throw<ArgumentException>().WithMessage("--memory takes a size such as 512m or 4g*");
     }
 }

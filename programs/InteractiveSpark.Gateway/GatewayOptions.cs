@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using InteractiveSpark.Core;
 
 namespace InteractiveSpark.Gateway;
 
@@ -281,31 +282,11 @@ public sealed record GatewayOptions
         return Convert.FromHexString(hex);
     }
 
-    /// <summary>Parses 90s, 30m, 2h, 1d, 500ms, a plain number of seconds, or a TimeSpan (hh:mm:ss). 0 means never (infinite).</summary>
-    public static TimeSpan ParseDuration(string text, string name)
-    {
-        var t = text.Trim();
-        var m = Regex.Match(t, @"^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$", RegexOptions.IgnoreCase);
-        TimeSpan value;
-        if (m.Success)
-        {
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            value = m.Groups[2].Value.ToLowerInvariant() switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n),
-                _ => TimeSpan.FromSeconds(n),
-            };
-        }
-        else if (!TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out value) || value < TimeSpan.Zero)
-        {
-            throw new GatewayConfigurationException($"{name} must be a duration such as 90s, 30m or 2h; got '{text}'.");
-        }
-
-        return value == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : value;
-    }
+    /// <summary>A duration in <see cref="Duration"/>'s grammar (90s, 30m, 2h, 1d, 500ms, seconds, hh:mm:ss). 0 means never (infinite).</summary>
+    public static TimeSpan ParseDuration(string text, string name) =>
+        !Duration.TryParse(text, out var value)
+            ? throw new GatewayConfigurationException($"{name} must be a duration such as 90s, 30m or 2h; got '{text}'.")
+            : value == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : value;
 
     private static int ParsePort(string text, string name, bool allowZero)
     {

@@ -1,8 +1,6 @@
-using FluentAssertions;
-using InteractiveSpark.SparkConnect;
-using Xunit;
+using InteractiveSpark.Core;
 
-namespace InteractiveSpark.SparkConnect.Tests;
+namespace InteractiveSpark.Core.Tests;
 
 public sealed class SessionTokenTests
 {

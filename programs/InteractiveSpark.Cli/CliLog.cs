@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using InteractiveSpark.Core;
 using InteractiveSpark.Logging;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;

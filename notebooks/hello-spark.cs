@@ -16,7 +16,7 @@ await using var spark = await SparkSession.ConnectAsync(server.ConnectionString)
 Console.WriteLine($"connected: Spark {await spark.VersionAsync()}, session {spark.SessionId}");
 
 // SQL, with a parameter bound by the server (never concatenated into the text).
-await spark.Sql("SELECT id, id * id AS square FROM range(5) WHERE id >= ?", 2).ShowAsync();
+await (await spark.SqlAsync("SELECT id, id * id AS square FROM range(5) WHERE id >= ?", [2])).ShowAsync();
 
 // The DataFrame API: a thin builder of Spark plans; nothing runs until an action.
 var sales = spark.Range(1, 1001)

@@ -18,7 +18,7 @@ internal sealed class OurClient(SparkConnectionString connectionString)
         MeasureAsync("ours-collect", "collect", async session =>
         {
             long rows = 0, checksum = 0;
-            var all = await session.Sql(query).CollectAsync(ct).ConfigureAwait(false);
+            var all = await (await session.SqlAsync(query)).CollectAsync(ct).ConfigureAwait(false);
             foreach (var r in all)
             {
                 rows++;
@@ -33,7 +33,7 @@ internal sealed class OurClient(SparkConnectionString connectionString)
         MeasureAsync("ours-iterate", "iterate", async session =>
         {
             long rows = 0, checksum = 0;
-            await foreach (var r in session.Sql(query).ToLocalIteratorAsync(ct).ConfigureAwait(false))
+            await foreach (var r in (await session.SqlAsync(query)).ToLocalIteratorAsync(ct).ConfigureAwait(false))
             {
                 rows++;
                 checksum += (long)r[0]! + ((string)r[2]!).Length;
@@ -47,7 +47,7 @@ internal sealed class OurClient(SparkConnectionString connectionString)
         MeasureAsync("ours-arrow", "arrow", async session =>
         {
             long rows = 0, checksum = 0;
-            await foreach (var batch in session.Sql(query).ToArrowAsync(ct).ConfigureAwait(false))
+            await foreach (var batch in (await session.SqlAsync(query)).ToArrowAsync(ct).ConfigureAwait(false))
             {
                 using (batch)
                 {

@@ -57,7 +57,7 @@ static async Task<double> GatewayAsync(string image, string prefix)
     Console.WriteLine($"    +{watch.Elapsed.TotalSeconds:0.00} s gateway reports Spark ready");
     await using var spark = await owner.ConnectAsync();
     Console.WriteLine($"    +{watch.Elapsed.TotalSeconds:0.00} s connected through the gateway");
-    var rows = await spark.Sql("select 1").CollectAsync();
+    var rows = await (await spark.SqlAsync("select 1")).CollectAsync();
     var elapsed = watch.Elapsed.TotalSeconds;
     if (!Equals(rows[0][0], 1))
     {
@@ -104,7 +104,7 @@ static async Task<double> BareAsync(string image, string prefix)
             {
                 await using var spark = await SparkSession.ConnectAsync(cs, SparkSessionOptions.Default with { ConnectTimeout = TimeSpan.FromSeconds(2) });
                 Console.WriteLine($"    +{watch.Elapsed.TotalSeconds:0.00} s bare connected");
-                var rows = await spark.Sql("select 1").CollectAsync();
+                var rows = await (await spark.SqlAsync("select 1")).CollectAsync();
                 var elapsed = watch.Elapsed.TotalSeconds;
                 if (!Equals(rows[0][0], 1))
                 {

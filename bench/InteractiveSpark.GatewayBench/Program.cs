@@ -158,7 +158,7 @@ try
     static async Task<double> OneAsync(SparkSession s)
     {
         var sw = Stopwatch.StartNew();
-        var r = await s.Sql("select 1").CollectAsync();
+        var r = await (await s.SqlAsync("select 1")).CollectAsync();
         sw.Stop();
         return r.Count == 1 && Equals(r[0][0], 1) ? sw.Elapsed.TotalMilliseconds : throw new InvalidOperationException("select 1 returned something else");
     }
@@ -190,12 +190,12 @@ try
         long n = 0;
         if (mode == "collect")
         {
-            var all = await s.Sql(query).CollectAsync();
+            var all = await (await s.SqlAsync(query)).CollectAsync();
             n = all.Count;
         }
         else
         {
-            await foreach (var batch in s.Sql(query).ToArrowAsync())
+            await foreach (var batch in (await s.SqlAsync(query)).ToArrowAsync())
             {
                 n += batch.Length;
                 batch.Dispose();

@@ -38,7 +38,7 @@ for (var run = 1; run <= runs; run++)
             Image = image, Name = "p1", NamePrefix = "ispark-bench", Executors = executors, StartupTimeout = TimeSpan.FromSeconds(300),
         }).StartAsync();
         await using var spark = await s.ConnectAsync();
-        var rows = await spark.Sql("select 1").CollectAsync();
+        var rows = await (await spark.SqlAsync("select 1")).CollectAsync();
         return rows.Count == 1 ? watch.Elapsed.TotalSeconds : throw new InvalidOperationException("select 1 did not answer one row");
     });
     docker.Add(d);
@@ -51,7 +51,7 @@ for (var run = 1; run <= runs; run++)
             Image = image, Executors = executors, StartupTimeout = TimeSpan.FromSeconds(300),
         }).StartAsync();
         await using var spark = await s.ConnectAsync();
-        var rows = await spark.Sql("select 1").CollectAsync();
+        var rows = await (await spark.SqlAsync("select 1")).CollectAsync();
         return rows.Count == 1 ? watch.Elapsed.TotalSeconds : throw new InvalidOperationException("select 1 did not answer one row");
     });
     marathon.Add(m);

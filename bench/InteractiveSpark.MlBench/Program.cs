@@ -19,7 +19,7 @@ var engines = options.GetValueOrDefault("--engines") ?? Path.GetFullPath(Path.Co
 var ours = new List<(double Fit, double Fetch, double Transform, long Rows)>();
 await using (var spark = await SparkSession.ConnectAsync(url))
 {
-    var data = spark.Sql($"select cast(id % 2 as double) as label, rand(7) + (id % 2) * 0.5 as x1, rand(11) as x2 from range({rows})");
+    var data = await spark.SqlAsync($"select cast(id % 2 as double) as label, rand(7) + (id % 2) * 0.5 as x1, rand(11) as x2 from range({rows})");
     var features = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform(data);
     for (var round = 0; round <= rounds; round++)
     {

@@ -110,7 +110,7 @@ static async Task P1Async(int runs)
         var watch = Stopwatch.StartNew();
         await using var server = await LocalSparkServer.StartAsync(new LocalSparkServerOptions { Master = "local[2]", DriverMemory = "2g" });
         await using var session = await SparkSession.ConnectAsync(server.ConnectionString);
-        var rows = await session.Sql("SELECT 1 AS one").CollectAsync();
+        var rows = await (await session.SqlAsync("SELECT 1 AS one")).CollectAsync();
         var elapsed = watch.Elapsed.TotalSeconds;
         if (rows.Count != 1)
         {

@@ -57,7 +57,7 @@ if (childPrefix is not null)
     // The "kernel" that gets killed: start a session, query, say so, and wait to die.
     var (id, _, connect) = await StartSessionAsync(childMarathon is null ? null : new Uri(childMarathon), childPrefix, "killed");
     await using var spark = await connect();
-    await spark.Sql("select 1").CollectAsync();
+    await (await spark.SqlAsync("select 1")).CollectAsync();
     Console.WriteLine("READY " + id);
     await Task.Delay(Timeout.Infinite);
     return 0;
@@ -107,7 +107,7 @@ try
             await using (owner)
             {
                 await using var spark = await connect();
-                var rows = await spark.Sql("select 1").CollectAsync();
+                var rows = await (await spark.SqlAsync("select 1")).CollectAsync();
                 if (rows.Count != 1)
                 {
                     throw new InvalidOperationException("select 1 returned no row");

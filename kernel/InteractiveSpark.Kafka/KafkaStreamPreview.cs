@@ -156,7 +156,7 @@ public sealed class KafkaStreamPreview : IAsyncDisposable
         }
 
         await Query.StopAsync(cancellationToken).ConfigureAwait(false);
-        await session.Sql($"DROP VIEW IF EXISTS {Table}").CollectAsync(cancellationToken).ConfigureAwait(false);
+        await (await session.SqlAsync($"DROP VIEW IF EXISTS {Table}", cancellationToken).ConfigureAwait(false)).CollectAsync(cancellationToken).ConfigureAwait(false);
         var active = await session.Streams.ActiveAsync(cancellationToken).ConfigureAwait(false);
         if (active.Any(q => q.Id == Query.Id))
         {

@@ -10,53 +10,27 @@ namespace InteractiveSpark.SparkConnect;
 public sealed partial class SparkSession
 {
     /// <summary>
-    /// A DataFrame for a SQL query, run lazily: like any DataFrame, it runs when an action is called, and again at
-    /// each action. For statements with side effects (CREATE, INSERT, DROP, SET, ...) use
-    /// <see cref="SqlAsync(string, CancellationToken)"/>, which runs them once, now.
-    /// </summary>
-    public DataFrame Sql(string query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return new DataFrame(this, DataFrame.NewRelation(this, r => r.Sql = new P.SQL { Query = query }));
-    }
-
-    /// <summary>
-    /// A DataFrame for a SQL query with positional parameters: each <c>?</c> in <paramref name="query"/> takes the next
-    /// value, sent as a typed literal (never spliced into the text, so quotes in strings are harmless). Values: anything
-    /// <see cref="Functions.Lit(object?)"/> accepts, or a <see cref="Column"/> literal expression. A lone <c>null</c>
-    /// argument is one NULL parameter.
-    /// </summary>
-    public DataFrame Sql(string query, params object?[] positionalArgs)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var sql = BuildSql(query, positionalArgs ?? [null], null);
-        return new DataFrame(this, DataFrame.NewRelation(this, r => r.Sql = sql));
-    }
-
-    /// <summary>
-    /// A DataFrame for a SQL query with named parameters: <c>:name</c> in <paramref name="query"/> takes
-    /// <c>namedArgs["name"]</c>, sent as a typed literal (never spliced into the text).
-    /// </summary>
-    public DataFrame Sql(string query, IReadOnlyDictionary<string, object?> namedArgs)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(namedArgs);
-        var sql = BuildSql(query, null, namedArgs);
-        return new DataFrame(this, DataFrame.NewRelation(this, r => r.Sql = sql));
-    }
-
-    /// <summary>
-    /// Runs a SQL statement now, once (as Spark's <c>spark.sql</c> does): commands such as CREATE TABLE or INSERT take
-    /// effect before this returns. Returns a DataFrame of the statement's result (for a query, the query itself, still lazy).
+    /// Runs a SQL statement now, once, as PySpark's <c>spark.sql</c> does: the server parses and analyses it before this
+    /// returns (a syntax error or a missing table throws here), and runs a command (CREATE, INSERT, DROP, SET, SHOW, ...)
+    /// at once. The DataFrame returned is the statement's result: for a command, its output rows, held by the server (an
+    /// action reads them, never runs the command again); for a query, the query itself, which runs at each action
+    /// and can be refined (<c>Filter</c>, <c>Select</c>, ...) like any DataFrame.
     /// </summary>
     public Task<DataFrame> SqlAsync(string query, CancellationToken cancellationToken = default) =>
         SqlAsync(BuildSql(query ?? throw new ArgumentNullException(nameof(query)), null, null), cancellationToken);
 
-    /// <summary>Runs a SQL statement now, once, with positional (<c>?</c>) parameters.</summary>
+    /// <summary>
+    /// Runs a SQL statement now, once, with positional parameters: each <c>?</c> in <paramref name="query"/> takes the
+    /// next value, sent as a typed literal (never spliced into the text, so quotes in strings are harmless). Values:
+    /// anything <see cref="Functions.Lit(object?)"/> accepts, or a <see cref="Column"/> literal expression.
+    /// </summary>
     public Task<DataFrame> SqlAsync(string query, object?[] positionalArgs, CancellationToken cancellationToken = default) =>
         SqlAsync(BuildSql(query ?? throw new ArgumentNullException(nameof(query)), positionalArgs ?? [null], null), cancellationToken);
 
-    /// <summary>Runs a SQL statement now, once, with named (<c>:name</c>) parameters.</summary>
+    /// <summary>
+    /// Runs a SQL statement now, once, with named parameters: <c>:name</c> in <paramref name="query"/> takes
+    /// <c>namedArgs["name"]</c>, sent as a typed literal (never spliced into the text).
+    /// </summary>
     public Task<DataFrame> SqlAsync(string query, IReadOnlyDictionary<string, object?> namedArgs, CancellationToken cancellationToken = default) =>
         SqlAsync(BuildSql(query ?? throw new ArgumentNullException(nameof(query)), null, namedArgs ?? throw new ArgumentNullException(nameof(namedArgs))), cancellationToken);
 

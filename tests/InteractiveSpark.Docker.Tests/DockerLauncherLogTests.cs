@@ -22,7 +22,7 @@ public sealed class DockerLauncherLogTests(DockerFixture docker) : IDisposable
             {
                 (sessionId, token, driverName, driverId) = (session.SessionId, session.ConnectionString.Token!, session.DriverContainerName, session.DriverContainerId);
                 await using var spark = await session.ConnectAsync();
-                (await spark.Sql("select 1").CollectAsync()).Should().HaveCount(1);
+                (await (await spark.SqlAsync("select 1")).CollectAsync()).Should().HaveCount(1);
             }
 
             // A start that fails (the image exits at once) says why, under its own session id.

@@ -32,7 +32,7 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
 
             await using (var spark = await owner.ConnectAsync())
             {
-                var rows = await spark.Sql("select 1 as one, 'docker' as s").CollectAsync();
+                var rows = await (await spark.SqlAsync("select 1 as one, 'docker' as s")).CollectAsync();
                 rows.Should().HaveCount(1);
                 rows[0][0].Should().Be(1);
                 rows[0][1].Should().Be("docker");
@@ -162,7 +162,7 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
             IReadOnlyList<InteractiveSpark.SparkConnect.Row> rows;
             try
             {
-                rows = await spark.Sql("select count(*), sum(id) from range(0, 400000, 1, 8)").CollectAsync();
+                rows = await (await spark.SqlAsync("select count(*), sum(id) from range(0, 400000, 1, 8)")).CollectAsync();
             }
             catch (Exception e)
             {

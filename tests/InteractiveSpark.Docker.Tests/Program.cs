@@ -31,7 +31,7 @@ public static class Program
         var session = await launcher.StartAsync();
         Console.WriteLine("session " + session.SessionId);
         var spark = await session.ConnectAsync();
-        var rows = await spark.Sql("select 41 + 1").CollectAsync();
+        var rows = await (await spark.SqlAsync("select 41 + 1")).CollectAsync();
         Console.WriteLine("answer " + rows[0][0]);
         Console.WriteLine("ready");
         await Task.Delay(Timeout.Infinite);

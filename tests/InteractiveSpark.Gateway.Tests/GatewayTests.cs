@@ -19,14 +19,14 @@ public sealed class GatewayTests(GatewayFixture fx)
         await using var session = await fx.ConnectAsync();
 
         (await session.VersionAsync()).Should().StartWith("4.");
-        var one = await session.Sql("SELECT 1 AS one, 'x' AS s").CollectAsync();
+        var one = await (await session.SqlAsync("SELECT 1 AS one, 'x' AS s")).CollectAsync();
         one.Should().ContainSingle();
         one[0][0].Should().Be(1);
         one[0]["s"].Should().Be("x");
 
         // Many Arrow batches over one ExecutePlan stream.
         const long n = 2_000_000;
-        var rows = await session.Sql($"SELECT id, id * 2 AS twice FROM range(0, {n}, 1, 4)").CollectAsync();
+        var rows = await (await session.SqlAsync($"SELECT id, id * 2 AS twice FROM range(0, {n}, 1, 4)")).CollectAsync();
         rows.Should().HaveCount((int)n);
         long sum = 0, sumTwice = 0;
         foreach (var row in rows)
@@ -161,14 +161,14 @@ public sealed class GatewayTests(GatewayFixture fx)
         // SQL's own ways of listing settings: Spark redacts these itself; the internal token is not among them.
         foreach (var sql in new[] { "SET -v", "SET", $"SET {key}", "SET spark.hadoop.fs.s3a.secret.key" })
         {
-            var text = string.Join("\n", (await session.Sql(sql).CollectAsync()).Select(r => string.Join("|", r)));
+            var text = string.Join("\n", (await (await session.SqlAsync(sql)).CollectAsync()).Select(r => string.Join("|", r)));
             text.Should().NotContain(fx.InternalToken, sql).And.NotContain(fx.Token, sql).And.NotContain("s3-secret-value", sql);
         }
 
         // What the gateway cannot block: SQL calls Java, so a session's holder owns its driver (see the idle test and
         // docs/security.md: java_method reads the driver's environment). Here the token is a conf, and Java reads it too.
-        var viaJava = await session.Sql(
-            "SELECT java_method('org.apache.spark.SparkEnv', 'get') IS NOT NULL AS reachable").CollectAsync();
+        var viaJava = await (await session.SqlAsync(
+            "SELECT java_method('org.apache.spark.SparkEnv', 'get') IS NOT NULL AS reachable")).CollectAsync();
         viaJava[0][0].Should().Be(true);
     }
 
@@ -178,7 +178,7 @@ public sealed class GatewayTests(GatewayFixture fx)
         await using var session = await fx.ConnectAsync();
         var tag = "gw-" + Guid.NewGuid().ToString("N");
         var operationId = Guid.NewGuid().ToString();
-        var query = Task.Run(() => session.Sql(SlowQuery).CollectAsync(new ExecutionOptions { OperationId = operationId, Tags = [tag] }));
+        var query = Task.Run(async () => await (await session.SqlAsync(SlowQuery)).CollectAsync(new ExecutionOptions { OperationId = operationId, Tags = [tag] }));
 
         IReadOnlyList<string> interrupted = [];
         var deadline = Stopwatch.StartNew();
@@ -200,8 +200,8 @@ public sealed class GatewayTests(GatewayFixture fx)
         await using var session = await fx.ConnectAsync();
         var reattachesBefore = fx.Gateway.Activity.Calls.GetValueOrDefault("ReattachExecute");
         // Five rows, one every 800 ms: the stream is open for four seconds.
-        var query = Task.Run(() => session.Sql(
-            "SELECT id, java_method('java.lang.Thread', 'sleep', 800L + id * 0) AS slept FROM range(0, 5, 1, 1)").CollectAsync());
+        var query = Task.Run(async () => await (await session.SqlAsync(
+            "SELECT id, java_method('java.lang.Thread', 'sleep', 800L + id * 0) AS slept FROM range(0, 5, 1, 1)")).CollectAsync());
 
         var aborted = 0;
         var deadline = Stopwatch.StartNew();
@@ -309,7 +309,7 @@ public sealed class GatewayTests(GatewayFixture fx)
         // Exercise the paths that see tokens: a good session, a wrong token, a login with the token in the URL, a ticket.
         await using (var session = await fx.ConnectAsync())
         {
-            (await session.Sql("SELECT 2").CollectAsync())[0][0].Should().Be(2);
+            (await (await session.SqlAsync("SELECT 2")).CollectAsync())[0][0].Should().Be(2);
             await session.Conf.GetAllAsync();
         }
 

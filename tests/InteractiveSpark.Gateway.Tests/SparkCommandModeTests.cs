@@ -53,14 +53,14 @@ public sealed class SparkCommandModeTests
                 (await session.Conf.GetOptionAsync("spark.connect.authenticate.token")).Should().BeOneOf(new string?[] { null, ConfigFilter.Redacted });
                 // What cannot be blocked (docs/security.md): SQL calls Java, and Java reads the driver's environment.
                 // It yields the internal token, never the session token, which is not in the container at all.
-                var env = await session.Sql(
+                var env = await (await session.SqlAsync(
                     "SELECT java_method('java.lang.System', 'getenv', 'SPARK_CONNECT_AUTHENTICATE_TOKEN') AS t, " +
-                    "java_method('java.lang.System', 'getenv', 'ISPARK_GATEWAY_TOKEN_SHA256') AS h").CollectAsync();
+                    "java_method('java.lang.System', 'getenv', 'ISPARK_GATEWAY_TOKEN_SHA256') AS h")).CollectAsync();
                 ((string?)env[0][0]).Should().Be(internalToken);
                 ((string?)env[0][1]).Should().BeOneOf(new string?[] { null, "null" }, "the gateway's own settings are not passed to Spark");
 
                 // A query running longer than the idle timeout keeps everything alive: 9 s of sleeping in one stream.
-                var rows = await session.Sql("SELECT id, java_method('java.lang.Thread', 'sleep', 1000L + id * 0) FROM range(0, 9, 1, 1)").CollectAsync();
+                var rows = await (await session.SqlAsync("SELECT id, java_method('java.lang.Thread', 'sleep', 1000L + id * 0) FROM range(0, 9, 1, 1)")).CollectAsync();
                 rows.Should().HaveCount(9);
                 gateway.Completion.IsCompleted.Should().BeFalse("an operation was in flight the whole time");
             }

@@ -52,7 +52,7 @@ public sealed class StreamingQueryTests
             JsonDocument.Parse(last.Json).RootElement.GetProperty("sink").GetProperty("description").GetString().Should().Contain("MemorySink");
             var recent = await query.RecentProgressAsync();
             recent.Select(p => p.BatchId).Should().BeInAscendingOrder().And.Contain(last.BatchId);
-            (await session.Sql($"SELECT count(*) AS n FROM {name}").CollectAsync())[0].Get<long>("n").Should().BeGreaterThan(0);
+            (await (await session.SqlAsync($"SELECT count(*) AS n FROM {name}")).CollectAsync())[0].Get<long>("n").Should().BeGreaterThan(0);
             (await query.ExplainAsync()).Should().NotBeNullOrWhiteSpace();
 
             StreamRateChart.ToHtml(recent).Should().Contain("input rows/s").And.Contain("processed rows/s").And.Contain("Plotly.newPlot");
@@ -108,7 +108,7 @@ public sealed class StreamingQueryTests
         }
 
         (await session.Streams.ActiveAsync()).Should().BeEmpty();
-        var tables = await session.Sql("SHOW VIEWS").CollectAsync();
+        var tables = await (await session.SqlAsync("SHOW VIEWS")).CollectAsync();
         tables.Select(r => r.Get<string>("viewName")).Should().NotContain(preview.Table, "its memory table was dropped");
     }
 }

@@ -21,7 +21,7 @@ public sealed class ChartTests(SparkFixture spark)
     public async Task ROC_and_PR_curves_come_from_an_aggregation_in_Spark_and_agree_with_Sparks_evaluator()
     {
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" }.Transform(MlData.Binary(s));
+        var data = new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" }.Transform((await MlData.Binary(s)));
         await using var model = await new LogisticRegression().FitAsync(data);
         var predictions = model.Transform(data);
 
@@ -63,7 +63,7 @@ public sealed class ChartTests(SparkFixture spark)
     public async Task The_confusion_matrix_agrees_with_Sparks_multiclass_evaluator_label_by_label()
     {
         await using var s = await spark.ConnectAsync();
-        var data = MlData.Binary(s);
+        var data = await MlData.Binary(s);
         await using var pipeline = await new Pipeline(
             new StringIndexer { InputCol = "cat", OutputCol = "label3" },
             new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" },
@@ -98,7 +98,7 @@ public sealed class ChartTests(SparkFixture spark)
     {
         await using var s = await spark.ConnectAsync();
         var names = new[] { "x1", "x2", "x3" };
-        var data = new VectorAssembler { InputCols = names, OutputCol = "features" }.Transform(MlData.Binary(s));
+        var data = new VectorAssembler { InputCols = names, OutputCol = "features" }.Transform((await MlData.Binary(s)));
         await using var model = await new RandomForestClassifier { NumTrees = 6, MaxDepth = 4, Seed = 3 }.FitAsync(data);
         var chart = await FeatureImportanceChart.ComputeAsync(model, names);
         var importances = (await model.FeatureImportancesAsync()).ToArray();
@@ -114,7 +114,7 @@ public sealed class ChartTests(SparkFixture spark)
     public async Task Residuals_carry_Sparks_RMSE_and_MAE_and_a_sample_of_true_residuals()
     {
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform(MlData.Regression(s));
+        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform((await MlData.Regression(s)));
         await using var model = await new LinearRegression().FitAsync(data);
         var predictions = model.Transform(data);
         var chart = await ResidualChart.ComputeAsync(predictions, sampleSize: 300);
@@ -132,7 +132,7 @@ public sealed class ChartTests(SparkFixture spark)
     public async Task The_cluster_scatter_shows_sampled_points_with_the_models_clusters_and_centers()
     {
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x", "y"], OutputCol = "features" }.Transform(MlData.Blobs(s));
+        var data = new VectorAssembler { InputCols = ["x", "y"], OutputCol = "features" }.Transform((await MlData.Blobs(s)));
         await using var model = await new KMeans { K = 3, Seed = 1 }.FitAsync(data);
         var chart = await ClusterScatterChart.ComputeAsync(model, model.Transform(data), sampleSize: 200, featureNames: ["x", "y"]);
         var centers = await model.ClusterCentersAsync();

@@ -11,7 +11,7 @@ public sealed class CrossValidatorTests(SparkFixture spark)
     public async Task Cross_validation_picks_the_better_param_map_by_the_average_of_Sparks_fold_metrics()
     {
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" }.Transform(MlData.Binary(s, 1200));
+        var data = new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" }.Transform((await MlData.Binary(s, 1200)));
         var grid = new ParamGridBuilder().AddGrid("regParam", 0.0, 5.0).Build();
         grid.Should().HaveCount(2);
         var evaluator = new MulticlassClassificationEvaluator { MetricName = "accuracy" };

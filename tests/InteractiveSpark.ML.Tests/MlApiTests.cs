@@ -13,7 +13,7 @@ public sealed class MlApiTests(SparkFixture spark)
     public async Task A_logistic_regression_pipeline_fits_predicts_with_its_coefficients_and_matches_Sparks_evaluators()
     {
         await using var s = await spark.ConnectAsync();
-        var data = MlData.Binary(s);
+        var data = await MlData.Binary(s);
         var lr = new LogisticRegression { MaxIter = 50, RegParam = 0.01 };
         await using var model = await new Pipeline(new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" }, lr).FitAsync(data);
         var lrModel = model.Stage<LogisticRegressionModel>();
@@ -51,7 +51,7 @@ public sealed class MlApiTests(SparkFixture spark)
     public async Task Tree_ensembles_report_importances_and_trees_and_feature_transformers_learn_what_Spark_computes()
     {
         await using var s = await spark.ConnectAsync();
-        var data = MlData.Binary(s);
+        var data = await MlData.Binary(s);
         await using var indexer = await new StringIndexer { InputCol = "cat", OutputCol = "catIndex" }.FitAsync(data);
         (await indexer.LabelsArrayAsync())[0].Should().Equal("a", "b", "c"); // by frequency: 50%, 30%, 20%
         var indexed = indexer.Transform(data);
@@ -84,7 +84,7 @@ public sealed class MlApiTests(SparkFixture spark)
     public async Task Linear_regression_recovers_the_generating_line_and_its_summary_equals_the_regression_evaluator()
     {
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform(MlData.Regression(s));
+        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform((await MlData.Regression(s)));
         await using var model = await new LinearRegression().FitAsync(data);
         var c = await model.CoefficientsAsync();
         c[0].Should().BeApproximately(3.0, 0.01);
@@ -104,7 +104,7 @@ public sealed class MlApiTests(SparkFixture spark)
     public async Task KMeans_finds_the_three_blobs_and_the_silhouette_comes_from_Sparks_evaluator()
     {
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x", "y"], OutputCol = "features" }.Transform(MlData.Blobs(s));
+        var data = new VectorAssembler { InputCols = ["x", "y"], OutputCol = "features" }.Transform((await MlData.Blobs(s)));
         await using var model = await new KMeans { K = 3, Seed = 1 }.FitAsync(data);
         var centers = await model.ClusterCentersAsync();
         centers.Select(v => (Math.Round(v[0]), Math.Round(v[1]))).Should().BeEquivalentTo(new[] { (0.0, 0.0), (5.0, 5.0), (0.0, 5.0) });
@@ -118,7 +118,7 @@ public sealed class MlApiTests(SparkFixture spark)
     public async Task Models_and_estimators_save_and_load_in_Sparks_format()
     {
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" }.Transform(MlData.Binary(s, 500));
+        var data = new VectorAssembler { InputCols = ["x1", "x2", "x3"], OutputCol = "features" }.Transform((await MlData.Binary(s, 500)));
         var dir = Path.Combine(Path.GetTempPath(), "ispark-ml-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -153,7 +153,7 @@ public sealed class MlApiTests(SparkFixture spark)
     public async Task A_pipeline_model_saves_in_Sparks_layout_and_loads_back_with_every_stage()
     {
         await using var s = await spark.ConnectAsync();
-        var data = MlData.Binary(s, 600);
+        var data = await MlData.Binary(s, 600);
         await using var model = await new Pipeline(
             new StringIndexer { InputCol = "cat", OutputCol = "catIndex" },
             new OneHotEncoder { InputCols = ["catIndex"], OutputCols = ["catVector"] },
@@ -198,7 +198,7 @@ public sealed class MlApiTests(SparkFixture spark)
         new GBTClassifier().FeatureSubsetStrategy.Should().Be("all");
 
         await using var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform(MlData.Binary(s, 100));
+        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform((await MlData.Binary(s, 100)));
         var bad = async () => await new LogisticRegression { ElasticNetParam = 3.0 }.FitAsync(data);
         (await bad.Should().ThrowAsync<SparkException>()).Which.Message.Should().StartWith("Fitting LogisticRegression").And.Contain("elasticNetParam");
         var missing = async () => await new LogisticRegression { FeaturesCol = "nope" }.FitAsync(data);
@@ -209,7 +209,7 @@ public sealed class MlApiTests(SparkFixture spark)
     public async Task A_disposed_model_is_gone_from_the_server_and_a_closed_session_releases_its_models()
     {
         var s = await spark.ConnectAsync();
-        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform(MlData.Binary(s, 200));
+        var data = new VectorAssembler { InputCols = ["x1", "x2"], OutputCol = "features" }.Transform((await MlData.Binary(s, 200)));
         var model = await new LogisticRegression { MaxIter = 3 }.FitAsync(data);
         var sameRef = (LogisticRegressionModel)typeof(LogisticRegressionModel)
             .GetConstructors(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)[0]
@@ -246,7 +246,7 @@ public sealed class MlApiTests(SparkFixture spark)
         }
 
         // An operator this server's Connect ML does not know: the error names it.
-        var data = new VectorAssembler { InputCols = ["x1"], OutputCol = "features" }.Transform(MlData.Binary(s, 10));
+        var data = new VectorAssembler { InputCols = ["x1"], OutputCol = "features" }.Transform((await MlData.Binary(s, 10)));
         var unknown = new UnknownEstimator();
         var fit = async () => await unknown.FitAsync(data);
         var error = (await fit.Should().ThrowAsync<SparkException>()).Which;

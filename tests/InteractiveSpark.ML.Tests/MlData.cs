@@ -6,7 +6,7 @@ namespace InteractiveSpark.ML.Tests;
 internal static class MlData
 {
     /// <summary>A binary problem with overlap (not separable): label from a noisy linear score; a category column.</summary>
-    public static DataFrame Binary(SparkSession s, int rows = 3000) => s.Sql($"""
+    public static Task<DataFrame> Binary(SparkSession s, int rows = 3000) => s.SqlAsync($"""
         SELECT x1, x2, x3, cat, CAST(x1 * 2.0 - x2 + 0.3 * x3 + (rand(5) - 0.5) * 1.5 > 0.4 AS DOUBLE) AS label
         FROM (SELECT rand(1) AS x1, rand(2) AS x2, rand(3) AS x3,
                      CASE WHEN id % 10 < 5 THEN 'a' WHEN id % 10 < 8 THEN 'b' ELSE 'c' END AS cat
@@ -14,13 +14,13 @@ internal static class MlData
         """);
 
     /// <summary>y = 3·x1 − 2·x2 + 1 + small noise.</summary>
-    public static DataFrame Regression(SparkSession s, int rows = 2000) => s.Sql($"""
+    public static Task<DataFrame> Regression(SparkSession s, int rows = 2000) => s.SqlAsync($"""
         SELECT x1, x2, 3.0 * x1 - 2.0 * x2 + 1.0 + (rand(9) - 0.5) * 0.2 AS label
         FROM (SELECT rand(7) * 10 AS x1, rand(8) * 10 AS x2 FROM range({rows}))
         """);
 
     /// <summary>Three blobs around (0,0), (5,5), (0,5).</summary>
-    public static DataFrame Blobs(SparkSession s, int rows = 1500) => s.Sql($"""
+    public static Task<DataFrame> Blobs(SparkSession s, int rows = 1500) => s.SqlAsync($"""
         SELECT CASE id % 3 WHEN 0 THEN 0.0 WHEN 1 THEN 5.0 ELSE 0.0 END + randn(11) * 0.5 AS x,
                CASE id % 3 WHEN 0 THEN 0.0 WHEN 1 THEN 5.0 ELSE 5.0 END + randn(12) * 0.5 AS y
         FROM range({rows})

@@ -24,7 +24,7 @@ public sealed class MarathonLauncherLogTests(MarathonFixture fx) : IDisposable
                 (sessionId, token, groupId, taskId) = (session.SessionId, session.ConnectionString.Token!, session.GroupId, session.DriverTaskId);
                 token.Should().StartWith("ispark_", "a Marathon session's token is a product token too: the leak scan knows its prefix");
                 await using var spark = await session.ConnectAsync();
-                (await spark.Sql("select 1").CollectAsync()).Should().HaveCount(1);
+                (await (await spark.SqlAsync("select 1")).CollectAsync()).Should().HaveCount(1);
             }
 
             await FluentActions.Awaiting(() => new MarathonSparkLauncher(fx.Options("refused") with

@@ -76,7 +76,7 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
             }
 
             // Four partitions over two one-core executors: the work runs on the workers, not in the driver.
-            var rows = await spark.Sql("select count(*), sum(id) from range(0, 100000, 1, 4)").CollectAsync();
+            var rows = await (await spark.SqlAsync("select count(*), sum(id) from range(0, 100000, 1, 4)")).CollectAsync();
             rows[0][0].Should().Be(100000L);
             rows[0][1].Should().Be(4999950000L);
 

@@ -138,7 +138,7 @@ public sealed class ArrowDecodingTests(SparkFixture spark)
     {
         await using var session = await spark.ConnectAsync();
         await session.Conf.SetAsync("spark.sql.execution.arrow.compression.codec", codec);
-        var rows = await session.Sql("SELECT id, concat('row-', id) AS s FROM range(50000)").CollectAsync();
+        var rows = await (await session.SqlAsync("SELECT id, concat('row-', id) AS s FROM range(50000)")).CollectAsync();
         rows.Should().HaveCount(50000);
         rows.Select(r => (long)r[0]!).Sum().Should().Be(49999L * 50000 / 2);
         rows[12345]["s"].Should().Be("row-12345");

@@ -16,7 +16,7 @@ public sealed class ColumnTests(SparkFixture spark)
     public async Task Arithmetic_operators_compute_spark_values()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT 7 AS a, 2 AS b");
+        var df = await session.SqlAsync("SELECT 7 AS a, 2 AS b");
         Column a = Col("a"), b = Col("b");
         var row = await OneRowAsync(df.Select(a + b, a - b, a * b, a / b, a % b, -a, a + 1, 1 + a, 10 - a, a * 2.5, 100 / a, a % 4, (a + b) * 2L));
         row.Should().Equal(9, 5, 14, 3.5, 1, -7, 8, 8, 3, 17.5, 100.0 / 7, 3, 18L);
@@ -26,7 +26,7 @@ public sealed class ColumnTests(SparkFixture spark)
     public async Task Comparison_and_equality_operators_build_predicates()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT 7 AS a, 2 AS b, CAST(NULL AS INT) AS n");
+        var df = await session.SqlAsync("SELECT 7 AS a, 2 AS b, CAST(NULL AS INT) AS n");
         Column a = Col("a"), b = Col("b"), n = Col("n");
         var row = await OneRowAsync(df.Select(
             a == 7, a != 7, a < b, a <= 7, a > b, a >= 8, a == b, 7 == a, 3 < a, a.Eq(7), a.NotEq(2), n == 1, n.EqNullSafe(null), a.EqNullSafe(7), n == null));
@@ -94,7 +94,7 @@ public sealed class ColumnTests(SparkFixture spark)
     public async Task When_otherwise_picks_the_first_matching_branch()
     {
         await using var session = await spark.ConnectAsync();
-        var df = Frames.Ints(session, "a", 1, 3, 7);
+        var df = await Frames.Ints(session, "a", 1, 3, 7);
         var sized = await df.Select(
                 Col("a"),
                 When(Col("a") > 5, "big").When(Col("a") > 2, "mid").Otherwise("small").Alias("size"),
@@ -117,7 +117,7 @@ public sealed class ColumnTests(SparkFixture spark)
     public async Task Null_and_NaN_predicates()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (1, 1.0D), (2, NULL), (3, double('NaN')) AS t(id, x)");
+        var df = await session.SqlAsync("SELECT * FROM VALUES (1, 1.0D), (2, NULL), (3, double('NaN')) AS t(id, x)");
         var rows = await df.Select(Col("x").IsNull(), Col("x").IsNotNull(), Col("x").IsNaN(), IsNaN(Col("x")), IsNull(Col("x"))).CollectAsync();
         rows.V().Should().BeEquivalentTo(new[]
         {
@@ -131,7 +131,7 @@ public sealed class ColumnTests(SparkFixture spark)
     public async Task IsIn_like_rlike_ilike_startsWith_endsWith_contains_between()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = Frames.Employees(session);
+        var emp = await Frames.Employees(session);
         async Task<string[]> Names(Column predicate) =>
             (await emp.Filter(predicate).OrderBy("id").CollectAsync()).Select(r => (string)r["name"]!).ToArray();
 
@@ -153,7 +153,7 @@ public sealed class ColumnTests(SparkFixture spark)
     public async Task Substr_getItem_getField_and_struct_updates()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT 'spark' AS s, array(10, 20, 30) AS arr, map('a', 1, 'b', 2) AS m, named_struct('x', 1, 'y', 'why') AS st");
+        var df = await session.SqlAsync("SELECT 'spark' AS s, array(10, 20, 30) AS arr, map('a', 1, 'b', 2) AS m, named_struct('x', 1, 'y', 'why') AS st");
         var row = await OneRowAsync(df.Select(
             Col("s").Substr(2, 3),
             Col("s").Substr(Lit(1), Lit(2)),

@@ -10,11 +10,11 @@ internal static class Frames
     public static object?[][] V(this IReadOnlyList<Row> rows) => rows.Select(r => r.ToArray()).ToArray();
 
     /// <summary>A one-column DataFrame of ints named <paramref name="name"/>.</summary>
-    public static DataFrame Ints(SparkSession s, string name, params int[] values) =>
-        s.Sql($"SELECT * FROM VALUES {string.Join(", ", values.Select(v => $"({v})"))} AS t({name})");
+    public static Task<DataFrame> Ints(SparkSession s, string name, params int[] values) =>
+        s.SqlAsync($"SELECT * FROM VALUES {string.Join(", ", values.Select(v => $"({v})"))} AS t({name})");
 
     /// <summary>Employees: id, name, dept, salary (ints and strings), one null salary.</summary>
-    public static DataFrame Employees(SparkSession s) => s.Sql("""
+    public static Task<DataFrame> Employees(SparkSession s) => s.SqlAsync("""
         SELECT * FROM VALUES
           (1, 'alice', 'eng', 100),
           (2, 'bob',   'eng', 80),
@@ -58,7 +58,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Select_selectExpr_where_and_string_filters()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = Frames.Employees(session);
+        var emp = await Frames.Employees(session);
 
         (await emp.Select("name", "salary").Where("salary >= 80").OrderBy("name").RowsAsync()).Should().BeEquivalentTo(
             new[] { new object[] { "alice", 100 }, ["bob", 80], ["carol", 80] }, o => o.WithStrictOrdering());
@@ -73,7 +73,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task WithColumns_renames_drop_and_toDF_change_the_columns()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT 1 AS a, 'x' AS b, 2.5D AS c");
+        var df = await session.SqlAsync("SELECT 1 AS a, 'x' AS b, 2.5D AS c");
 
         var wide = df.WithColumns(new Dictionary<string, Column> { ["d"] = Col("a") + 1, ["a"] = Col("a") * 100 });
         (await wide.ColumnsAsync()).Should().Equal("a", "b", "c", "d");
@@ -103,7 +103,7 @@ public sealed class DataFrameTests(SparkFixture spark)
         (await session.Range(3).Alias("t").Select(Col("t.id")).RowsAsync()).Should().BeEquivalentTo(
             new[] { new object[] { 0L }, [1L], [2L] }, o => o.WithStrictOrdering());
 
-        var abc = session.Sql("SELECT 1 AS a1, 2 AS a2, 3 AS b");
+        var abc = await session.SqlAsync("SELECT 1 AS a1, 2 AS a2, 3 AS b");
         (await abc.Select(abc.ColRegex("`a.*`")).ColumnsAsync()).Should().Equal("a1", "a2");
         (await abc.Select(abc["*"]).ColumnsAsync()).Should().Equal("a1", "a2", "b");
         (await abc.Select(abc["b"], abc.Col("a1")).RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { 3, 1 } });
@@ -111,9 +111,9 @@ public sealed class DataFrameTests(SparkFixture spark)
 
     // ------------------------------------------------------------------ joins
 
-    private static (DataFrame L, DataFrame R) JoinInputs(SparkSession s) => (
-        s.Sql("SELECT * FROM VALUES (1, 'a'), (2, 'b'), (3, 'c') AS t(id, l)"),
-        s.Sql("SELECT * FROM VALUES (2, 'x'), (3, 'y'), (4, 'z') AS t(id, r)"));
+    private static async Task<(DataFrame L, DataFrame R)> JoinInputs(SparkSession s) => (
+        await s.SqlAsync("SELECT * FROM VALUES (1, 'a'), (2, 'b'), (3, 'c') AS t(id, l)"),
+        await s.SqlAsync("SELECT * FROM VALUES (2, 'x'), (3, 'y'), (4, 'z') AS t(id, r)"));
 
     [Theory]
     [InlineData("inner", "2b x|3c y")]
@@ -127,7 +127,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Join_using_a_column_gives_each_join_type_its_rows(string joinType, string expected)
     {
         await using var session = await spark.ConnectAsync();
-        var (l, r) = JoinInputs(session);
+        var (l, r) = await JoinInputs(session);
         var joined = l.Join(r, "id", joinType);
         (await joined.ColumnsAsync()).Should().Equal("id", "l", "r");
         var rows = await joined.OrderBy("id").CollectAsync();
@@ -143,7 +143,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Semi_and_anti_joins_keep_only_left_columns(string joinType, string expected)
     {
         await using var session = await spark.ConnectAsync();
-        var (l, r) = JoinInputs(session);
+        var (l, r) = await JoinInputs(session);
         var joined = l.Join(r, l["id"] == r["id"], joinType);
         (await joined.ColumnsAsync()).Should().Equal("id", "l");
         var rows = await joined.OrderBy("id").CollectAsync();
@@ -154,7 +154,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Join_on_a_condition_keeps_both_key_columns()
     {
         await using var session = await spark.ConnectAsync();
-        var (l, r) = JoinInputs(session);
+        var (l, r) = await JoinInputs(session);
         var rows = await l.Join(r, l["id"] == r["id"], "full_outer")
             .Select(l["id"].Alias("lid"), r["id"].Alias("rid"), Col("l"), Col("r"))
             .OrderBy(Coalesce(Col("lid"), Col("rid")))
@@ -175,7 +175,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Cross_joins_pair_every_row()
     {
         await using var session = await spark.ConnectAsync();
-        var (l, r) = JoinInputs(session);
+        var (l, r) = await JoinInputs(session);
         var rows = await l.CrossJoin(r).Select(l["id"].Alias("a"), r["id"].Alias("b")).OrderBy("a", "b").CollectAsync();
         rows.Select(x => $"{x[0]}{x[1]}").Should().Equal("12", "13", "14", "22", "23", "24", "32", "33", "34");
         (await l.Join(r).CountAsync()).Should().Be(9);
@@ -186,7 +186,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task A_self_join_resolves_columns_by_dataframe()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = session.Sql("SELECT * FROM VALUES (1, 'boss', NULL), (2, 'alice', 1), (3, 'bob', 2) AS t(id, name, manager)");
+        var emp = await session.SqlAsync("SELECT * FROM VALUES (1, 'boss', NULL), (2, 'alice', 1), (3, 'bob', 2) AS t(id, name, manager)");
         var e = emp.Alias("e");
         var m = emp.Alias("m");
         // e["name"] and m["name"] carry their DataFrame's plan id: the server tells the two sides apart without qualifiers.
@@ -210,7 +210,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Unknown_join_types_are_refused_before_anything_is_sent()
     {
         await using var session = await spark.ConnectAsync();
-        var (l, r) = JoinInputs(session);
+        var (l, r) = await JoinInputs(session);
         var act = () => l.Join(r, "id", "sideways");
         act.Should().Throw<ArgumentException>().WithMessage("*sideways*left_semi*");
     }
@@ -221,8 +221,8 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Union_intersect_and_except_with_and_without_all()
     {
         await using var session = await spark.ConnectAsync();
-        var a = Frames.Ints(session, "v", 1, 2, 2, 3, 3);
-        var b = Frames.Ints(session, "v", 2, 2, 3, 4);
+        var a = await Frames.Ints(session, "v", 1, 2, 2, 3, 3);
+        var b = await Frames.Ints(session, "v", 2, 2, 3, 4);
 
         async Task<int[]> Vals(DataFrame df) => (await df.OrderBy("v").CollectAsync()).Select(r => (int)r[0]!).ToArray();
 
@@ -239,9 +239,9 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task UnionByName_matches_columns_by_name_and_fills_missing_ones()
     {
         await using var session = await spark.ConnectAsync();
-        var x = session.Sql("SELECT 1 AS a, 2 AS b");
-        var y = session.Sql("SELECT 3 AS b, 4 AS a");
-        var z = session.Sql("SELECT 5 AS a");
+        var x = await session.SqlAsync("SELECT 1 AS a, 2 AS b");
+        var y = await session.SqlAsync("SELECT 3 AS b, 4 AS a");
+        var z = await session.SqlAsync("SELECT 5 AS a");
 
         (await x.UnionByName(y).OrderBy("a").RowsAsync()).Should().BeEquivalentTo(
             new[] { new object[] { 1, 2 }, [4, 3] }, o => o.WithStrictOrdering());
@@ -259,7 +259,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task OrderBy_sorts_with_nulls_where_asked()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (2), (NULL), (1), (3) AS t(v)");
+        var df = await session.SqlAsync("SELECT * FROM VALUES (2), (NULL), (1), (3) AS t(v)");
         async Task<object?[]> Vals(DataFrame d) => (await d.CollectAsync()).Select(r => r[0]).ToArray();
 
         (await Vals(df.OrderBy("v"))).Should().Equal(null, 1, 2, 3);
@@ -299,7 +299,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Distinct_and_dropDuplicates()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (1, 'a'), (1, 'a'), (1, 'b'), (2, 'c'), (2, 'c') AS t(k, v)");
+        var df = await session.SqlAsync("SELECT * FROM VALUES (1, 'a'), (1, 'a'), (1, 'b'), (2, 'c'), (2, 'c') AS t(k, v)");
 
         (await df.Distinct().OrderBy("k", "v").RowsAsync()).Should().BeEquivalentTo(
             new[] { new object[] { 1, "a" }, [1, "b"], [2, "c"] }, o => o.WithStrictOrdering());
@@ -351,7 +351,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Describe_gives_count_mean_stddev_min_max()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (1, 'd'), (2, 'b'), (3, 'c'), (4, 'a') AS t(x, s)");
+        var df = await session.SqlAsync("SELECT * FROM VALUES (1, 'd'), (2, 'b'), (3, 'c'), (4, 'a') AS t(x, s)");
         var rows = await df.Describe("x", "s").RowsAsync();
         rows.Should().BeEquivalentTo(new[]
         {
@@ -368,7 +368,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Summary_gives_the_asked_statistics()
     {
         await using var session = await spark.ConnectAsync();
-        var df = Frames.Ints(session, "x", 1, 2, 3, 4);
+        var df = await Frames.Ints(session, "x", 1, 2, 3, 4);
         var rows = await df.Summary("count", "min", "25%", "50%", "75%", "max").RowsAsync();
         rows.Should().BeEquivalentTo(new[]
         {
@@ -386,7 +386,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Stat_functions_compute_correlation_covariance_quantiles_and_crosstab()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (1, 2, 'a'), (2, 4, 'a'), (3, 6, 'b'), (4, 8, 'b') AS t(x, y, g)");
+        var df = await session.SqlAsync("SELECT * FROM VALUES (1, 2, 'a'), (2, 4, 'a'), (3, 6, 'b'), (4, 8, 'b') AS t(x, y, g)");
         (await df.Stat.CorrAsync("x", "y")).Should().BeApproximately(1.0, 1e-12);
         (await df.Stat.CovAsync("x", "y")).Should().BeApproximately(10.0 / 3.0, 1e-12);
         (await df.Stat.ApproxQuantileAsync("x", [0.0, 0.5, 1.0], 0.0)).Should().Equal(1.0, 2.0, 4.0);
@@ -402,7 +402,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Unpivot_turns_columns_into_rows()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT 1 AS id, 10 AS a, 20 AS b");
+        var df = await session.SqlAsync("SELECT 1 AS id, 10 AS a, 20 AS b");
         var rows = await df.Unpivot([Col("id")], [Col("a"), Col("b")], "var", "val").OrderBy("var").RowsAsync();
         rows.Should().BeEquivalentTo(new[] { new object[] { 1, "a", 10 }, [1, "b", 20] }, o => o.WithStrictOrdering());
         (await df.Melt([Col("id")], null, "k", "v").CountAsync()).Should().Be(2);
@@ -412,18 +412,18 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task Transpose_to_schema_and_watermarks()
     {
         await using var session = await spark.ConnectAsync();
-        var kab = session.Sql("SELECT * FROM VALUES ('x', 1, 2), ('y', 3, 4) AS t(k, a, b)");
+        var kab = await session.SqlAsync("SELECT * FROM VALUES ('x', 1, 2), ('y', 3, 4) AS t(k, a, b)");
         var t = kab.Transpose(Col("k"));
         (await t.ColumnsAsync()).Should().Equal("key", "x", "y");
         (await t.RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { "a", 1, 3 }, ["b", 2, 4] }, o => o.WithStrictOrdering());
         (await kab.Transpose().ColumnsAsync()).Should().Equal("key", "x", "y");
 
         var target = new StructType(new StructField("a", StringType.Instance), new StructField("b", LongType.Instance));
-        var converted = session.Sql("SELECT 1 AS b, 'x' AS a").To(target);
+        var converted = (await session.SqlAsync("SELECT 1 AS b, 'x' AS a")).To(target);
         (await converted.SchemaAsync()).Fields.Select(f => (f.Name, f.DataType)).Should().Equal(("a", (DataType)StringType.Instance), ("b", LongType.Instance));
         (await converted.RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { "x", 1L } });
 
-        var events = session.Sql("SELECT TIMESTAMP'2024-01-01 00:00:00' AS ts, 1 AS v");
+        var events = await session.SqlAsync("SELECT TIMESTAMP'2024-01-01 00:00:00' AS ts, 1 AS v");
         (await events.WithWatermark("ts", "10 minutes").CountAsync()).Should().Be(1);
         var batchDedup = async () => await events.WithWatermark("ts", "10 minutes").DropDuplicatesWithinWatermark("v").CountAsync();
         (await batchDedup.Should().ThrowAsync<SparkException>()).Which.Message.Should().Contain("dropDuplicatesWithinWatermark is not supported with batch");
@@ -469,7 +469,7 @@ public sealed class DataFrameTests(SparkFixture spark)
         var df = session.Range(4).WithColumn("x", Col("id") * 10);
         await df.CreateOrReplaceTempViewAsync("dfd_view");
         (await session.Table("dfd_view").CountAsync()).Should().Be(4);
-        (await session.Sql("SELECT sum(x) FROM dfd_view").RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { 60L } });
+        (await (await session.SqlAsync("SELECT sum(x) FROM dfd_view")).RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { 60L } });
 
         await df.Filter("id > 1").CreateOrReplaceTempViewAsync("dfd_view");
         (await session.Table("dfd_view").CountAsync()).Should().Be(2);
@@ -586,7 +586,7 @@ public sealed class DataFrameTests(SparkFixture spark)
     public async Task ShowString_is_exactly_what_spark_prints()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (1, 'a'), (22, NULL), (3, 'a long value here') AS t(id, name)");
+        var df = await session.SqlAsync("SELECT * FROM VALUES (1, 'a'), (22, NULL), (3, 'a long value here') AS t(id, name)");
 
         (await df.ShowStringAsync()).Should().Be("""
             +---+-----------------+
@@ -656,7 +656,7 @@ public sealed class DataFrameTests(SparkFixture spark)
         await bad.Should().ThrowAsync<ArgumentException>();
 
         (await df.TreeStringAsync()).Should().Be("root\n |-- id: long (nullable = false)\n");
-        var nested = session.Sql("SELECT named_struct('a', 1, 'b', array('x')) AS s");
+        var nested = await session.SqlAsync("SELECT named_struct('a', 1, 'b', array('x')) AS s");
         var schemaText = new StringWriter();
         await nested.PrintSchemaAsync(output: schemaText);
         schemaText.ToString().Should().Be(
@@ -678,11 +678,11 @@ public sealed class DataFrameTests(SparkFixture spark)
     {
         await using var session = await spark.ConnectAsync();
         const string tricky = "it's \"quoted\"'); DROP TABLE x; --";
-        var rows = await session.Sql("SELECT ? AS s, ? AS n, ? AS d, ? AS nothing", tricky, 41L, new DateOnly(2024, 2, 29), null).RowsAsync();
+        var rows = await (await session.SqlAsync("SELECT ? AS s, ? AS n, ? AS d, ? AS nothing", [tricky, 41L, new DateOnly(2024, 2, 29), null])).RowsAsync();
         rows.Should().BeEquivalentTo(new[] { new object?[] { tricky, 41L, new DateOnly(2024, 2, 29), null } });
 
         await session.Range(10).CreateOrReplaceTempViewAsync("dfd_params");
-        var filtered = session.Sql("SELECT id FROM dfd_params WHERE id BETWEEN ? AND ? ORDER BY id", 3, 5);
+        var filtered = await session.SqlAsync("SELECT id FROM dfd_params WHERE id BETWEEN ? AND ? ORDER BY id", [3, 5]);
         (await filtered.RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { 3L }, [4L], [5L] }, o => o.WithStrictOrdering());
     }
 
@@ -691,8 +691,8 @@ public sealed class DataFrameTests(SparkFixture spark)
     {
         await using var session = await spark.ConnectAsync();
         const string tricky = "O'Brien'; SELECT 1 --";
-        var rows = await session.Sql("SELECT :name AS name, :n + 1 AS next, :xs AS xs",
-            new Dictionary<string, object?> { ["name"] = tricky, ["n"] = 41, ["xs"] = new[] { 1, 2, 3 } }).RowsAsync();
+        var rows = await (await session.SqlAsync("SELECT :name AS name, :n + 1 AS next, :xs AS xs",
+            new Dictionary<string, object?> { ["name"] = tricky, ["n"] = 41, ["xs"] = new[] { 1, 2, 3 } })).RowsAsync();
         rows.Should().HaveCount(1);
         rows[0][0].Should().Be(tricky);
         rows[0][1].Should().Be(42);
@@ -716,7 +716,7 @@ public sealed class DataFrameTests(SparkFixture spark)
         rows.Should().ContainSingle();
         rows[0]["viewName"].Should().Be("dfd_sqlview");
 
-        var lazy = session.Sql("SELECT 1 AS one");
+        var lazy = await session.SqlAsync("SELECT 1 AS one");
         (await lazy.RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { 1 } });
         var error = async () => await session.SqlAsync("SELEC 1");
         (await error.Should().ThrowAsync<SparkException>()).Which.ErrorClass.Should().Be("PARSE_SYNTAX_ERROR");

@@ -18,7 +18,7 @@ public sealed class FunctionsTests(SparkFixture spark)
     public async Task Aggregate_functions()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (1), (2), (2), (3), (NULL) AS t(x)").Coalesce(1);
+        var df = (await session.SqlAsync("SELECT * FROM VALUES (1), (2), (2), (3), (NULL) AS t(x)")).Coalesce(1);
         var row = await OneRowAsync(df.Agg(
             Count("x"), Count("*"), Count(Lit(1)), Sum("x"), Avg("x"), Mean("x"), Min("x"), Max("x"),
             CountDistinct("x"), CountDistinct(Col("x")), SumDistinct(Col("x")),
@@ -61,7 +61,7 @@ public sealed class FunctionsTests(SparkFixture spark)
     public async Task String_functions()
     {
         await using var session = await spark.ConnectAsync();
-        var row = await OneRowAsync(session.Sql("SELECT 'Hello' AS h, '  pad  ' AS p, 'a1b22c333' AS d, 'id=42;x' AS kv, 'héllo' AS u").Select(
+        var row = await OneRowAsync((await session.SqlAsync("SELECT 'Hello' AS h, '  pad  ' AS p, 'a1b22c333' AS d, 'id=42;x' AS kv, 'héllo' AS u")).Select(
             Concat(Col("h"), Lit("!")),
             ConcatWs("-", Lit("a"), Lit(null).Cast("string"), Lit("b")),
             Upper("h"), Lower(Col("h")), Trim(Col("p")), Ltrim(Col("p")), Rtrim(Col("p")),
@@ -81,7 +81,7 @@ public sealed class FunctionsTests(SparkFixture spark)
     public async Task Date_and_time_functions()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT DATE'2024-02-28' AS d, TIMESTAMP_NTZ'2024-01-15 13:45:30' AS t, '06/05/2024' AS s");
+        var df = await session.SqlAsync("SELECT DATE'2024-02-28' AS d, TIMESTAMP_NTZ'2024-01-15 13:45:30' AS t, '06/05/2024' AS s");
         var row = await OneRowAsync(df.Select(
             DateAdd(Col("d"), 1), DateSub(Lit(new DateOnly(2024, 3, 1)), 1), DateDiff(Lit(new DateOnly(2024, 3, 1)), Col("d")),
             Year(Col("d")), Month(Col("d")), DayOfMonth(Col("d")), Hour(Col("t")), Minute(Col("t")), Second(Col("t")),
@@ -117,7 +117,7 @@ public sealed class FunctionsTests(SparkFixture spark)
     public async Task Array_map_and_struct_functions()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT 1 AS a, 2 AS b, array(3, 1, 2, 3) AS arr, map('x', 10, 'y', 20) AS m, array(array(1), array(2, 3)) AS nested");
+        var df = await session.SqlAsync("SELECT 1 AS a, 2 AS b, array(3, 1, 2, 3) AS arr, map('x', 10, 'y', 20) AS m, array(array(1), array(2, 3)) AS nested");
         var row = await OneRowAsync(df.Select(
             Array(Col("a"), Col("b")), Array("a", "b"), CreateMap(Lit("k"), Col("a")), Struct(Col("a"), Col("b").Alias("bee")), Struct("a", "b"),
             Size(Col("arr")), ArrayContains(Col("arr"), 2), ArrayContains(Col("arr"), 9), ElementAt(Col("arr"), 1), ElementAt(Col("m"), "y"),
@@ -145,7 +145,7 @@ public sealed class FunctionsTests(SparkFixture spark)
     public async Task Explode_posexplode_and_explode_outer()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("SELECT * FROM VALUES (1, array('a', 'b')), (2, array()), (3, NULL) AS t(id, xs)");
+        var df = await session.SqlAsync("SELECT * FROM VALUES (1, array('a', 'b')), (2, array()), (3, NULL) AS t(id, xs)");
         (await df.Select(Col("id"), Explode(Col("xs"))).OrderBy("id", "col").RowsAsync()).Should().BeEquivalentTo(
             new[] { new object[] { 1, "a" }, [1, "b"] }, o => o.WithStrictOrdering());
         var pos = df.Select(Col("id"), PosExplode(Col("xs")));
@@ -191,7 +191,7 @@ public sealed class FunctionsTests(SparkFixture spark)
     public async Task Json_functions()
     {
         await using var session = await spark.ConnectAsync();
-        var df = session.Sql("""SELECT '{"a": 1, "b": "x"}' AS j, '{''a'': 2}' AS single""");
+        var df = await session.SqlAsync("""SELECT '{"a": 1, "b": "x"}' AS j, '{''a'': 2}' AS single""");
         var schema = new StructType(new StructField("a", IntegerType.Instance), new StructField("b", StringType.Instance));
         var row = await OneRowAsync(df.Select(
             FromJson(Col("j"), "a INT, b STRING"),
@@ -231,7 +231,7 @@ public sealed class FunctionsTests(SparkFixture spark)
         var row = await OneRowAsync(session.Range(1).Select(
             Call("reverse", Lit("abc")), Call("nvl", Lit(null).Cast("int"), Lit(5)), Call("current_database"), Expr("1 + 2"), Expr("upper('q') AS q")));
         row.Should().Equal("cba", 5, "default", 3, "Q");
-        (await Frames.Ints(session, "x", 1, 1, 2).Agg(CallDistinct("count", Col("x")), CallDistinct("sum", Col("x"))).RowsAsync())
+        (await (await Frames.Ints(session, "x", 1, 1, 2)).Agg(CallDistinct("count", Col("x")), CallDistinct("sum", Col("x"))).RowsAsync())
             .Should().BeEquivalentTo(new[] { new object[] { 2L, 3L } });
         var unknown = async () => await session.Range(1).Select(Call("no_such_function_dfd", Lit(1))).CollectAsync();
         (await unknown.Should().ThrowAsync<SparkException>()).Which.ErrorClass.Should().Be("UNRESOLVED_ROUTINE");

@@ -5,14 +5,14 @@ namespace InteractiveSpark.SparkConnect.Tests;
 [Collection(SparkCollection.Name)]
 public sealed class GroupingTests(SparkFixture spark)
 {
-    private static DataFrame Sales(SparkSession s) => s.Sql(
+    private static Task<DataFrame> Sales(SparkSession s) => s.SqlAsync(
         "SELECT * FROM VALUES (2023, 'eu', 10), (2023, 'us', 20), (2024, 'eu', 30), (2024, 'us', 40) AS t(year, region, amount)");
 
     [Fact]
     public async Task GroupBy_agg_computes_aggregates_per_group()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = Frames.Employees(session);
+        var emp = await Frames.Employees(session);
         var rows = await emp.GroupBy("dept")
             .Agg(Count("*").Alias("n"), Sum("salary"), Avg("salary"), Min("salary"), Max(Col("salary")), CollectList("name"))
             .OrderBy("dept").RowsAsync();
@@ -31,7 +31,7 @@ public sealed class GroupingTests(SparkFixture spark)
     public async Task GroupBy_shortcuts_name_their_columns_like_spark()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = Frames.Employees(session);
+        var emp = await Frames.Employees(session);
         var g = emp.GroupBy("dept");
 
         var count = g.Count().OrderBy("dept");
@@ -60,7 +60,7 @@ public sealed class GroupingTests(SparkFixture spark)
     public async Task Rollup_adds_subtotals_and_a_grand_total()
     {
         await using var session = await spark.ConnectAsync();
-        var rows = await Sales(session).Rollup("year", "region")
+        var rows = await (await Sales(session)).Rollup("year", "region")
             .Agg(Sum("amount").Alias("total"), Grouping(Col("region")).Alias("g"))
             .OrderBy(Col("year").AscNullsLast(), Col("region").AscNullsLast()).RowsAsync();
         rows.Should().BeEquivalentTo(new[]
@@ -79,7 +79,7 @@ public sealed class GroupingTests(SparkFixture spark)
     public async Task Cube_adds_every_combination_of_subtotals()
     {
         await using var session = await spark.ConnectAsync();
-        var rows = await Sales(session).Cube(Col("year"), Col("region"))
+        var rows = await (await Sales(session)).Cube(Col("year"), Col("region"))
             .Agg(Sum("amount").Alias("total"), GroupingId().Alias("gid"))
             .OrderBy(Col("year").AscNullsLast(), Col("region").AscNullsLast()).RowsAsync();
         rows.Should().BeEquivalentTo(new[]
@@ -100,7 +100,7 @@ public sealed class GroupingTests(SparkFixture spark)
     public async Task GroupingSets_groups_by_each_set()
     {
         await using var session = await spark.ConnectAsync();
-        var rows = await Sales(session)
+        var rows = await (await Sales(session))
             .GroupingSets([[Col("year")], [Col("region")], []], Col("year"), Col("region"))
             .Agg(Sum("amount").Alias("total"))
             .OrderBy(Col("year").AscNullsLast(), Col("region").AscNullsLast()).RowsAsync();
@@ -118,7 +118,7 @@ public sealed class GroupingTests(SparkFixture spark)
     public async Task Pivot_turns_values_into_columns_with_or_without_a_value_list()
     {
         await using var session = await spark.ConnectAsync();
-        var sales = Sales(session);
+        var sales = await Sales(session);
 
         var found = sales.GroupBy("year").Pivot("region").Sum("amount").OrderBy("year");
         (await found.ColumnsAsync()).Should().Equal("year", "eu", "us");

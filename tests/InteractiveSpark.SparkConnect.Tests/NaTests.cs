@@ -5,7 +5,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 [Collection(SparkCollection.Name)]
 public sealed class NaTests(SparkFixture spark)
 {
-    private static DataFrame Holes(SparkSession s) => s.Sql("""
+    private static Task<DataFrame> Holes(SparkSession s) => s.SqlAsync("""
         SELECT * FROM VALUES
           (1, CAST(NULL AS INT), 'a', 1.5D, true),
           (2, 5, NULL, CAST(NULL AS DOUBLE), CAST(NULL AS BOOLEAN)),
@@ -19,7 +19,7 @@ public sealed class NaTests(SparkFixture spark)
     public async Task Fill_replaces_nulls_and_NaN_in_compatible_columns()
     {
         await using var session = await spark.ConnectAsync();
-        var df = Holes(session);
+        var df = await Holes(session);
 
         (await Sorted(df.Na.Fill(0))).Should().BeEquivalentTo(new[]
         {
@@ -46,7 +46,7 @@ public sealed class NaTests(SparkFixture spark)
     public async Task Drop_removes_rows_with_nulls_by_how_thresh_and_subset()
     {
         await using var session = await spark.ConnectAsync();
-        var df = Holes(session);
+        var df = await Holes(session);
         async Task<object?[]> Ids(DataFrame d) => (await Sorted(d)).Select(r => r[0]).ToArray();
 
         (await Ids(df.Na.Drop())).Should().BeEmpty();
@@ -66,7 +66,7 @@ public sealed class NaTests(SparkFixture spark)
     public async Task Replace_swaps_values_in_the_named_or_all_compatible_columns()
     {
         await using var session = await spark.ConnectAsync();
-        var df = Holes(session);
+        var df = await Holes(session);
 
         (await Sorted(df.Na.Replace(1, 100, "a"))).Select(r => r[0]).Should().Equal(new object?[] { 2, 100, null });
         (await Sorted(df.Na.Replace("a", "A"))).Select(r => r[2]).Should().Equal(new object?[] { "A", null, null });

@@ -35,7 +35,7 @@ public sealed class ProductLogTests(SparkFixture spark) : IDisposable
             var options = new SparkSessionOptions { LoggerFactory = log.LoggerFactory };
             await using (var session = await SparkSession.ConnectAsync(spark.ConnectionString, options))
             {
-                (await session.Sql("select 1").CollectAsync()).Should().HaveCount(1);
+                (await (await session.SqlAsync("select 1")).CollectAsync()).Should().HaveCount(1);
                 var lines = ReadLog().Split('\n', StringSplitOptions.RemoveEmptyEntries);
                 lines.Should().Contain(l => l.Contains($"Spark session {session.SessionId} connected to {spark.Host}:{spark.Port}", StringComparison.Ordinal)
                                             && l.Contains("[INF] test", StringComparison.Ordinal)

@@ -15,8 +15,8 @@ public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
 
     private string PathFor(string name) => Path.Combine(_dir, name);
 
-    private static DataFrame People(SparkSession s) =>
-        s.Sql("SELECT * FROM VALUES (1, 'ann', 2.5D, DATE'2024-01-02'), (2, 'bo, \"jr\"', NULL, DATE'2024-03-04'), (3, NULL, -1.25D, NULL) AS t(id, name, score, day)");
+    private static Task<DataFrame> People(SparkSession s) =>
+        s.SqlAsync("SELECT * FROM VALUES (1, 'ann', 2.5D, DATE'2024-01-02'), (2, 'bo, \"jr\"', NULL, DATE'2024-03-04'), (3, NULL, -1.25D, NULL) AS t(id, name, score, day)");
 
     private static readonly object?[][] PeopleRows =
     [
@@ -33,7 +33,7 @@ public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
     {
         await using var session = await spark.ConnectAsync();
         var path = PathFor(format);
-        await People(session).Write.Format(format).SaveAsync(path);
+        await (await People(session)).Write.Format(format).SaveAsync(path);
 
         var back = format switch
         {
@@ -53,7 +53,7 @@ public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
     {
         await using var session = await spark.ConnectAsync();
         var path = PathFor("csv");
-        await People(session).Write.Option("header", true).CsvAsync(path);
+        await (await People(session)).Write.Option("header", true).CsvAsync(path);
         var text = string.Concat(Directory.GetFiles(path, "*.csv").Order().Select(File.ReadAllText));
         text.Should().StartWith("id,name,score,day\n").And.Contain("\"bo, \\\"jr\\\"\"");
 
@@ -77,7 +77,7 @@ public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
     {
         await using var session = await spark.ConnectAsync();
         var path = PathFor("text");
-        await session.Sql("SELECT * FROM VALUES ('first line'), ('second') AS t(s)").Coalesce(1).Write.TextAsync(path);
+        await (await session.SqlAsync("SELECT * FROM VALUES ('first line'), ('second') AS t(s)")).Coalesce(1).Write.TextAsync(path);
         var back = session.Read.Text(path);
         (await back.ColumnsAsync()).Should().Equal("value");
         (await back.OrderBy("value").RowsAsync()).Should().BeEquivalentTo(new[] { new object[] { "first line" }, ["second"] }, o => o.WithStrictOrdering());
@@ -117,7 +117,7 @@ public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
     {
         await using var session = await spark.ConnectAsync();
         var path = PathFor("partitioned");
-        var sales = session.Sql("SELECT * FROM VALUES (2023, 'eu', 10), (2023, 'us', 20), (2024, 'eu', 30) AS t(year, region, amount)");
+        var sales = await session.SqlAsync("SELECT * FROM VALUES (2023, 'eu', 10), (2023, 'us', 20), (2024, 'eu', 30) AS t(year, region, amount)");
         await sales.Write.PartitionBy("year", "region").Format("json").SaveAsync(path);
 
         Directory.GetDirectories(path).Select(Path.GetFileName).Order().Should().Equal("year=2023", "year=2024");
@@ -142,24 +142,24 @@ public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
         const string bucketed = "dfd_rw_bucketed";
         try
         {
-            await People(session).Write.Mode(SaveMode.Overwrite).SaveAsTableAsync(table);
+            await (await People(session)).Write.Mode(SaveMode.Overwrite).SaveAsTableAsync(table);
             (await session.Table(table).OrderBy("id").RowsAsync()).Should().BeEquivalentTo(PeopleRows, o => o.WithStrictOrdering());
             (await session.Read.Table(table).CountAsync()).Should().Be(3);
 
-            var exists = async () => await People(session).Write.SaveAsTableAsync(table);
+            var exists = async () => await (await People(session)).Write.SaveAsTableAsync(table);
             (await exists.Should().ThrowAsync<SparkException>()).Which.ErrorClass.Should().Be("TABLE_OR_VIEW_ALREADY_EXISTS");
 
-            await People(session).Filter("id = 1").Write.InsertIntoAsync(table);
+            await (await People(session)).Filter("id = 1").Write.InsertIntoAsync(table);
             (await session.Table(table).CountAsync()).Should().Be(4);
-            await People(session).Write.Mode("append").SaveAsTableAsync(table);
+            await (await People(session)).Write.Mode("append").SaveAsTableAsync(table);
             (await session.Table(table).CountAsync()).Should().Be(7);
-            await People(session).Filter("id > 1").Write.InsertIntoAsync(table, overwrite: true);
+            await (await People(session)).Filter("id > 1").Write.InsertIntoAsync(table, overwrite: true);
             (await session.Table(table).OrderBy("id").Select("id").CollectAsync()).Select(r => r[0]).Should().Equal(2, 3);
 
             await session.Range(20).WithColumn("v", Col("id") * 2).Write
                 .Mode(SaveMode.Overwrite).Format("parquet").BucketBy(4, "id").SortBy("id").Option("compression", "snappy")
                 .SaveAsTableAsync(bucketed);
-            var describe = await session.Sql($"DESCRIBE TABLE EXTENDED {bucketed}").CollectAsync();
+            var describe = await (await session.SqlAsync($"DESCRIBE TABLE EXTENDED {bucketed}")).CollectAsync();
             string Info(string key) => (string)describe.Single(r => (string?)r[0] == key)[1]!;
             Info("Num Buckets").Should().Be("4");
             Info("Bucket Columns").Should().Be("[`id`]");
@@ -181,16 +181,16 @@ public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
         try
         {
             await session.SqlAsync($"DROP TABLE IF EXISTS {table}");
-            var sales = session.Sql("SELECT * FROM VALUES (10, 2023), (20, 2023), (30, 2024) AS t(amount, year)");
+            var sales = await session.SqlAsync("SELECT * FROM VALUES (10, 2023), (20, 2023), (30, 2024) AS t(amount, year)");
             await sales.WriteTo(table).Using("parquet").PartitionedBy(Col("year")).TableProperty("owner", "dfd")
                 .Option("compression", "gzip").CreateAsync();
 
             (await session.Table(table).Select("amount", "year").OrderBy("amount").RowsAsync()).Should().BeEquivalentTo(
                 new[] { new object[] { 10, 2023 }, [20, 2023], [30, 2024] }, o => o.WithStrictOrdering());
-            var describe = await session.Sql($"DESCRIBE TABLE EXTENDED {table}").CollectAsync();
+            var describe = await (await session.SqlAsync($"DESCRIBE TABLE EXTENDED {table}")).CollectAsync();
             describe.Single(r => (string?)r[0] == "Provider")[1].Should().Be("parquet");
             describe.Single(r => (string?)r[0] == "Table Properties")[1].Should().Be("[owner=dfd]");
-            (await session.Sql($"SHOW PARTITIONS {table}").OrderBy("partition").CollectAsync()).Select(r => r[0])
+            (await (await session.SqlAsync($"SHOW PARTITIONS {table}")).OrderBy("partition").CollectAsync()).Select(r => r[0])
                 .Should().Equal("year=2023", "year=2024");
 
             var create = async () => await sales.WriteTo(table).Using("parquet").CreateAsync();

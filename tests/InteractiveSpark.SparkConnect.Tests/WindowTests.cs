@@ -9,7 +9,7 @@ public sealed class WindowTests(SparkFixture spark)
     public async Task Ranking_functions_number_rows_within_partitions()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = Frames.Employees(session);
+        var emp = await Frames.Employees(session);
         var bySalary = Window.PartitionBy("dept").OrderBy(Col("salary").Desc());
         var bySalaryThenId = Window.PartitionBy(Col("dept")).OrderBy(Col("salary").Desc(), Col("id"));
         var rows = await emp.Select(
@@ -36,7 +36,7 @@ public sealed class WindowTests(SparkFixture spark)
     public async Task Lag_and_lead_read_neighbouring_rows()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = Frames.Employees(session);
+        var emp = await Frames.Employees(session);
         var w = Window.PartitionBy("dept").OrderBy(Col("salary").Desc(), Col("id"));
         var rows = await emp.Select(
                 Col("name"),
@@ -84,7 +84,7 @@ public sealed class WindowTests(SparkFixture spark)
     public async Task Range_frames_use_the_ordering_values()
     {
         await using var session = await spark.ConnectAsync();
-        var df = Frames.Ints(session, "v", 1, 2, 4, 7, 8);
+        var df = await Frames.Ints(session, "v", 1, 2, 4, 7, 8);
         var w = Window.OrderBy("v");
         var rows = await df.Select(
                 Col("v"),
@@ -106,7 +106,7 @@ public sealed class WindowTests(SparkFixture spark)
     public async Task Aggregates_over_unordered_and_empty_windows()
     {
         await using var session = await spark.ConnectAsync();
-        var emp = Frames.Employees(session);
+        var emp = await Frames.Employees(session);
         var rows = await emp.Select(
                 Col("name"),
                 Sum("salary").Over(Window.PartitionBy("dept")).Alias("dept_total"),

@@ -23,7 +23,7 @@ public sealed class DriverLossTests(ITestOutputHelper output) : IDisposable
             await using var session = await SparkSession.ConnectAsync(server.ConnectionString, new SparkSessionOptions { LoggerFactory = log.LoggerFactory });
             // A query that runs for an hour on one core, so that it is surely running when the driver dies. Not a filter
             // like `rand() > 2`: Spark's optimizer folds that to false and answers at once.
-            var query = session.Sql("SELECT sum(hash(id)) FROM range(0, 200000000000)").CollectAsync();
+            var query = (await session.SqlAsync("SELECT sum(hash(id)) FROM range(0, 200000000000)")).CollectAsync();
             await Task.WhenAny(query, Task.Delay(TimeSpan.FromSeconds(3)));
             if (query.IsCompleted)
             {
@@ -52,7 +52,7 @@ public sealed class DriverLossTests(ITestOutputHelper output) : IDisposable
         await using (var again = await LocalSparkServer.StartAsync(options))
         await using (var fresh = await SparkSession.ConnectAsync(again.ConnectionString))
         {
-            (await fresh.Sql("SELECT 6 * 7").CollectAsync())[0][0].Should().Be(42);
+            (await (await fresh.SqlAsync("SELECT 6 * 7")).CollectAsync())[0][0].Should().Be(42);
         }
     }
 

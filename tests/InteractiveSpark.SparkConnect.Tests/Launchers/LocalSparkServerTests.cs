@@ -16,7 +16,7 @@ public sealed class LocalSparkServerTests
             pid = server.ProcessId;
             await using (var session = await SparkSession.ConnectAsync(server.ConnectionString))
             {
-                (await session.Sql("SELECT 6 * 7").CollectAsync())[0][0].Should().Be(42);
+                (await (await session.SqlAsync("SELECT 6 * 7")).CollectAsync())[0][0].Should().Be(42);
             }
 
             var withoutToken = server.ConnectionString with { Token = null };

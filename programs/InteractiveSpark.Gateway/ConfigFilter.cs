@@ -19,6 +19,9 @@ internal sealed partial class ConfigFilter(SparkUpstream upstream, GatewayOption
     /// <summary>What a redacted value reads as (Spark's own text).</summary>
     public const string Redacted = "*********(redacted)";
 
+    /// <summary>The largest Config request taken, as sent and once decompressed: settings are small.</summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
     private readonly Regex _secret = new(options.SecretPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Whether a setting's key names a secret.</summary>
@@ -27,8 +30,16 @@ internal sealed partial class ConfigFilter(SparkUpstream upstream, GatewayOption
     public async Task HandleAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
-        var bytes = await GrpcWire.ReadUnaryMessageAsync(context.Request, 64 * 1024 * 1024, ct).ConfigureAwait(false);
-        if (bytes is null)
+        var read = await GrpcWire.ReadUnaryMessageAsync(context.Request, MaxMessageBytes, ct).ConfigureAwait(false);
+        if (read.TooLarge)
+        {
+            LogTooLarge(logger, MaxMessageBytes);
+            await GrpcWire.WriteStatusAsync(context, StatusCode.ResourceExhausted,
+                $"The gateway takes Config requests of at most {MaxMessageBytes / 1024 / 1024} MiB (after decompression); this one is larger.").ConfigureAwait(false);
+            return;
+        }
+
+        if (read.Message is not { } bytes)
         {
             await GrpcWire.WriteStatusAsync(context, StatusCode.InvalidArgument, "The gateway expected one Config request message (uncompressed or gzip).").ConfigureAwait(false);
             return;
@@ -91,6 +102,9 @@ internal sealed partial class ConfigFilter(SparkUpstream upstream, GatewayOption
 
     private string? Scrub(string? text) =>
         text is not null && upstream.InternalToken is { Length: > 0 } token ? text.Replace(token, Redacted, StringComparison.Ordinal) : text;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Config request larger than {MaxBytes} bytes (as sent or decompressed)")]
+    private static partial void LogTooLarge(ILogger logger, int maxBytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Config {Operation}: redacted {Count} secret value(s)")]
     private static partial void LogRedacted(ILogger logger, int count, string operation);

@@ -136,13 +136,19 @@ public sealed partial class GatewayHost : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             // Spark Connect keeps one HTTP/2 connection for a whole notebook session: do not drop it between cells.
+            // Connections that have not authenticated are bounded apart (PreAuthConnections).
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromHours(1);
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
             kestrel.Limits.Http2.MaxStreamsPerConnection = 256;
             kestrel.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
             kestrel.Limits.Http2.InitialStreamWindowSize = 2 * 1024 * 1024;
             kestrel.Listen(options.BindAddress, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // Before TLS: a connection over the unauthenticated limit costs no handshake.
+                listen.Use(next => listen.ApplicationServices.GetRequiredService<PreAuthConnections>().Middleware(next));
                 listen.UseHttps(certificate, https => https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13);
             });
         });
@@ -153,6 +159,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton<ActivityTracker>();
         builder.Services.AddSingleton(new TokenGuard(options.TokenSha256));
+        builder.Services.AddSingleton<RefusalLog>();
+        builder.Services.AddSingleton<PreAuthConnections>();
+        builder.Services.AddSessionTokenAuthentication();
         builder.Services.AddSingleton(spark);
         builder.Services.AddSingleton<SparkUpstream>();
         builder.Services.AddHostedService<IdleWatcher>();
@@ -249,8 +258,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             .MinimumLevel.Override("System", LogEventLevel.Warning)
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            // Its base class logs every challenge; refusals are logged by RefusalLog, bounded.
+            .MinimumLevel.Override(typeof(SessionTokenAuthenticationHandler).FullName!, LogEventLevel.Warning)
             .Enrich.WithProperty("SessionId", options.SessionId)
             .Enrich.FromLogContext()
+            .Enrich.With<RequestPathRemover>()
             .WriteTo.Sink(new TextWriterSink(output, new CompactJsonFormatter(), ownsWriter: false));
         if (options.LogFile is { } file)
         {
@@ -374,49 +386,28 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var app = _app;
         var logger = app.Services.GetRequiredService<ILogger<GatewayHost>>();
         var guard = app.Services.GetRequiredService<TokenGuard>();
+        var refusals = app.Services.GetRequiredService<RefusalLog>();
         var activity = app.Services.GetRequiredService<ActivityTracker>();
         var state = app.Services.GetRequiredService<GatewayState>();
         var options = Options;
 
+        var connections = app.Services.GetRequiredService<PreAuthConnections>();
+        app.Use(connections.TrackAsync);
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Only authenticated requests get here (the fallback policy of SessionTokenAuthentication), and /health and GET /login.
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (path == "/health" || (path == "/login" && HttpMethods.IsGet(context.Request.Method)))
+            if (path == "/health" || path == "/login")
             {
                 await next(context).ConfigureAwait(false);
                 return;
             }
 
             var grpc = GrpcWire.IsGrpc(context.Request);
-            var presented = BearerToken(context.Request);
-            var ok = guard.IsSessionToken(presented);
-            if (!ok && !grpc && presented is null && (path.StartsWithSegments("/ui") || path.StartsWithSegments("/logs")))
-            {
-                ok = guard.IsCookie(context.Request.Cookies[TokenGuard.CookieName]);
-            }
-
-            if (!ok)
-            {
-                var why = presented is null ? "no session token" : "wrong session token";
-                LogRefused(logger, context.Request.Method, path.Value ?? "", why, context.Connection.RemoteIpAddress?.ToString() ?? "?");
-                if (grpc)
-                {
-                    await GrpcWire.WriteStatusAsync(context, StatusCode.Unauthenticated,
-                        $"The InteractiveSpark gateway refused the call: {why}. Connect with the session's token (token=... in the sc:// connection string) and pin the gateway's certificate.")
-                        .ConfigureAwait(false);
-                }
-                else
-                {
-                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await context.Response.WriteAsync(
-                        $"401 Unauthorized: {why}. Send 'Authorization: Bearer <session token>', or open /login?token=<session token> (or a one-time link from POST /login/ticket) in the browser first.\n",
-                        context.RequestAborted).ConfigureAwait(false);
-                }
-
-                return;
-            }
-
             if (path.Value == "/ui")
             {
                 context.Response.Redirect("/ui/");
@@ -480,7 +471,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 Math.Round(activity.SinceLastActivity.TotalSeconds, 1),
                 activity.Active,
                 challenge.Length is > 0 and <= 128 ? PinProof.Compute(options.TokenSha256, challenge, state.CertificateSha256) : null), HealthJson.Default.HealthReport);
-        });
+        }).AllowAnonymous();
 
         static TimeSpan? HealthWait(string value) =>
             double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
@@ -497,7 +488,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
             context.Response.Headers.CacheControl = "no-store";
             if (!ok)
             {
-                LogRefused(logger, "GET", "/login", token.Length > 0 ? "wrong session token" : ticket.Length > 0 ? "unknown or used ticket" : "no session token", context.Connection.RemoteIpAddress?.ToString() ?? "?");
+                refusals.Refused(context, token.Length > 0 ? "wrong session token" : ticket.Length > 0 ? "unknown or used ticket" : "no session token");
                 return Results.Text("401 Unauthorized: this login link is wrong, expired or already used. Ask the notebook for a new one (#!spark-ui).\n", statusCode: 401);
             }
 
@@ -517,7 +508,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
             LogLogin(logger, ticket.Length > 0 ? "ticket" : "token");
             return Results.Redirect(next);
-        });
+        }).AllowAnonymous();
 
         app.MapPost("/login/ticket", (HttpContext context) =>
         {
@@ -552,26 +543,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         app.MapReverseProxy();
     }
 
-    private static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (header.Length == 0)
-        {
-            return null;
-        }
-
-        const string scheme = "Bearer ";
-        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : header;
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on port {Port} (TLS, certificate SHA-256 {CertificateSha256}); mode {Mode}; idle timeout {IdleTimeout}")]
     private static partial void LogListening(ILogger logger, int port, string certificateSha256, string mode, string idleTimeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway stopped ({Reason}); exit code {ExitCode}")]
     private static partial void LogStopped(ILogger logger, string reason, int exitCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} {Path}: {Reason} (from {RemoteAddress})")]
-    private static partial void LogRefused(ILogger logger, string method, string path, string reason, string remoteAddress);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} -> {StatusCode} in {Milliseconds:0.0} ms")]
     private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double milliseconds);

@@ -93,6 +93,24 @@ public sealed record GatewayOptions
     /// <summary>Job mode: the <c>ispark</c> command that runs the notebook (<c>--job-command</c>, <c>ISPARK_GATEWAY_JOB_COMMAND</c>). Default <c>ispark</c>.</summary>
     public string JobCommand { get; init; } = "ispark";
 
+    /// <summary>At most this many connections at once (<c>--max-connections</c>). Default 256.</summary>
+    public int MaxConnections { get; init; } = 256;
+
+    /// <summary>At most this many connections that have not yet presented the credential (<c>--max-unauthenticated-connections</c>). Default 32.</summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 32;
+
+    /// <summary>An unauthenticated connection with nothing in flight for this long is closed (<c>--unauthenticated-idle-timeout</c>). Default 10 seconds.</summary>
+    public TimeSpan UnauthenticatedIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Job mode: the largest notebook upload accepted, in bytes (<c>--max-job-upload</c>). Default 64 MiB.</summary>
+    public long MaxJobUploadBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>At most this many log searches (<c>grep</c>) in flight at once, following ones included (<c>--max-greps</c>). Default 4.</summary>
+    public int MaxConcurrentGreps { get; init; } = 4;
+
+    /// <summary>How long one log search may scan before it answers with what it found (<c>--grep-time-budget</c>). Default 10 seconds.</summary>
+    public TimeSpan GrepTimeBudget { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The usage text printed on a configuration error.</summary>
     public const string Usage = """
         usage: ispark-gateway [options] [-- SPARK-CONNECT-COMMAND ARGS...]

@@ -45,39 +45,79 @@ internal static class GrpcWire
         return Task.CompletedTask;
     }
 
-    /// <summary>Reads the one message of a unary call (decompressing gzip), or null when the body is not one message.</summary>
-    public static async Task<byte[]?> ReadUnaryMessageAsync(HttpRequest request, int maxSize, CancellationToken ct)
+    /// <summary>
+    /// Reads the one message of a unary call, decompressing gzip, at most <paramref name="maxSize"/> bytes both as sent
+    /// and once decompressed (a small gzip body can inflate a thousandfold); <see cref="UnaryMessage.TooLarge"/> when
+    /// either is exceeded, a null message when the body is not one message.
+    /// </summary>
+    public static async Task<UnaryMessage> ReadUnaryMessageAsync(HttpRequest request, int maxSize, CancellationToken ct)
     {
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxSize + 5L;
+        }
+
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        try
+        {
+            await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new UnaryMessage(null, TooLarge: true);
+        }
+
         var data = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (data.Length < 5)
         {
-            return null;
+            return default;
         }
 
         var compressed = data.Span[0] == 1;
         var length = BinaryPrimitives.ReadUInt32BigEndian(data.Span[1..5]);
-        if (length > maxSize || data.Length != 5 + length)
+        if (length > maxSize)
         {
-            return null;
+            return new UnaryMessage(null, TooLarge: true);
+        }
+
+        if (data.Length != 5 + length)
+        {
+            return default;
         }
 
         var payload = data.Slice(5, (int)length).ToArray();
         if (!compressed)
         {
-            return payload;
+            return new UnaryMessage(payload, TooLarge: false);
         }
 
         if (!string.Equals(request.Headers["grpc-encoding"], "gzip", StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return default;
         }
 
         using var gzip = new GZipStream(new MemoryStream(payload), CompressionMode.Decompress);
         using var plain = new MemoryStream();
-        await gzip.CopyToAsync(plain, ct).ConfigureAwait(false);
-        return plain.ToArray();
+        var chunk = new byte[64 * 1024];
+        int read;
+        try
+        {
+            while ((read = await gzip.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            {
+                if (plain.Length + read > maxSize)
+                {
+                    return new UnaryMessage(null, TooLarge: true);
+                }
+
+                plain.Write(chunk, 0, read);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return default;
+        }
+
+        return new UnaryMessage(plain.ToArray(), TooLarge: false);
     }
 
     /// <summary>Writes one uncompressed message and an OK status.</summary>
@@ -112,3 +152,6 @@ internal static class GrpcWire
         return sb.ToString();
     }
 }
+
+/// <summary>What <see cref="GrpcWire.ReadUnaryMessageAsync"/> read: the message, or none (not one message, or too large).</summary>
+internal readonly record struct UnaryMessage(byte[]? Message, bool TooLarge);

@@ -77,6 +77,19 @@ internal sealed partial class JobEndpoints(GatewayOptions options, GatewayConsol
     /// <summary><c>POST /job/start</c> with <c>{"notebook": NAME, "content": TEXT, "timeoutSeconds", "sparkMaster", "sparkDriverMemory"}</c>: runs it, once.</summary>
     public async Task<IResult> StartJobAsync(HttpContext context)
     {
+        // One notebook, bounded: Kestrel's default (30 MB) is not a decision, and an upload is read whole into memory.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxJobUploadBytes;
+        }
+
+        var tooLarge = Results.Text(
+            $"413 Payload Too Large: this job task takes a notebook of at most {options.MaxJobUploadBytes / 1024 / 1024} MiB (the gateway's --max-job-upload).\n", statusCode: 413);
+        if (context.Request.ContentLength > options.MaxJobUploadBytes)
+        {
+            return tooLarge;
+        }
+
         JsonObject? body;
         try
         {
@@ -85,6 +98,10 @@ internal sealed partial class JobEndpoints(GatewayOptions options, GatewayConsol
         catch (JsonException)
         {
             body = null;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return tooLarge;
         }
 
         var name = Text(body, "notebook");

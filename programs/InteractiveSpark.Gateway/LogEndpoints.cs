@@ -15,13 +15,26 @@ namespace InteractiveSpark.Gateway;
 /// With <see cref="GatewayOptions.MasterUi"/>, executor logs come from the Spark workers that run them
 /// (<see cref="WorkerLogs"/>): executors in other containers or on other hosts; otherwise from a local work folder.
 /// </remarks>
-internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
+/// <para>
+/// A search (<c>grep</c>) is bounded: it matches in linear time (.NET's non-backtracking engine: no pattern can make
+/// one line slow), at most <see cref="GatewayOptions.MaxConcurrentGreps"/> run at once (following ones included; more
+/// are answered 429), and the scan of what the file already holds stops after <see cref="GatewayOptions.GrepTimeBudget"/>
+/// with a last line that says so.
+/// </para>
+internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers) : IDisposable
 {
+    /// <summary>How the last line of a search cut short by its time budget begins.</summary>
+    public const string GrepStoppedNote = "[ispark-gateway] grep stopped";
+
     /// <summary>How much of a remote executor log one read fetches (the tail is cut from it).</summary>
     private const int RemoteChunk = 1024 * 1024;
 
     private const int MaxTail = 100_000;
     private static readonly Regex SafeName = new("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
+    private readonly SemaphoreSlim _greps = new(options.MaxConcurrentGreps, options.MaxConcurrentGreps);
+
+    /// <inheritdoc />
+    public void Dispose() => _greps.Dispose();
 
     public Task DriverAsync(HttpContext context)
     {
@@ -88,12 +101,30 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
         return ServeAsync(context, file);
     }
 
-    private static async Task ServeAsync(HttpContext context, string path)
+    private async Task ServeAsync(HttpContext context, string path)
     {
         if (await ParseQueryAsync(context).ConfigureAwait(false) is not var (tail, grep, follow))
         {
             return;
         }
+
+        if (!await TryEnterGrepAsync(context, grep).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            await ServeFileAsync(context, path, tail, grep, follow).ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitGrep(grep);
+        }
+    }
+
+    private async Task ServeFileAsync(HttpContext context, string path, int tail, Regex? grep, bool follow)
+    {
 
         if (!File.Exists(path))
         {
@@ -113,10 +144,13 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
         {
             long position = 0;
             var ring = new Queue<string>(Math.Min(tail, 4096));
+            string? stopped = null;
             if (File.Exists(path))
             {
                 using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 using var reader = new StreamReader(fs, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var lines = 0;
                 while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
                 {
                     if (tail > 0 && Matches(grep, line))
@@ -127,6 +161,13 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
                             ring.Dequeue();
                         }
                     }
+
+                    if (grep is not null && ++lines % 256 == 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started) > options.GrepTimeBudget)
+                    {
+                        stopped = string.Create(CultureInfo.InvariantCulture,
+                            $"{GrepStoppedNote} after {options.GrepTimeBudget.TotalSeconds:0.###} s, {fs.Position / 1024} of {fs.Length / 1024} KiB read: the lines above are the last matches before that point. Narrow the search (a shorter file, or follow=true for new lines).");
+                        break;
+                    }
                 }
 
                 position = fs.Length;
@@ -136,6 +177,11 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
             {
                 await writer.WriteAsync(line.AsMemory(), ct).ConfigureAwait(false);
                 await writer.WriteAsync('\n').ConfigureAwait(false);
+            }
+
+            if (stopped is not null)
+            {
+                await writer.WriteAsync((stopped + "\n").AsMemory(), ct).ConfigureAwait(false);
             }
 
             await writer.FlushAsync(ct).ConfigureAwait(false);
@@ -172,11 +218,17 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
         {
             try
             {
-                grep = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+                grep = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
             }
             catch (ArgumentException e)
             {
                 await TextAsync(context, StatusCodes.Status400BadRequest, "grep is not a valid regular expression: " + e.Message).ConfigureAwait(false);
+                return null;
+            }
+            catch (NotSupportedException)
+            {
+                await TextAsync(context, StatusCodes.Status400BadRequest,
+                    "grep matches in linear time: backreferences, lookarounds, atomic groups and conditionals are not supported.").ConfigureAwait(false);
                 return null;
             }
         }
@@ -221,6 +273,23 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
             return;
         }
 
+        if (!await TryEnterGrepAsync(context, grep).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            await ServeRemoteAsync(context, id, appName, stream, tail, grep, follow).ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitGrep(grep);
+        }
+    }
+
+    private async Task ServeRemoteAsync(HttpContext context, string id, string appName, string stream, int tail, Regex? grep, bool follow)
+    {
         var ct = context.RequestAborted;
         WorkerLogs.Executor? executor;
         string text;
@@ -301,6 +370,28 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
         }
     }
 
+    /// <summary>Takes a search slot (none needed without grep); false, after answering 429, when all are taken.</summary>
+    private async Task<bool> TryEnterGrepAsync(HttpContext context, Regex? grep)
+    {
+        if (grep is null || _greps.Wait(0))
+        {
+            return true;
+        }
+
+        context.Response.Headers.RetryAfter = "5";
+        await TextAsync(context, StatusCodes.Status429TooManyRequests,
+            $"{options.MaxConcurrentGreps} log searches (grep) are running on this gateway already, following ones included; retry when one ends.").ConfigureAwait(false);
+        return false;
+    }
+
+    private void ExitGrep(Regex? grep)
+    {
+        if (grep is not null)
+        {
+            _greps.Release();
+        }
+    }
+
     private static async Task FollowAsync(string path, long position, Regex? grep, StreamWriter writer, CancellationToken ct)
     {
         var partial = new StringBuilder();
@@ -355,22 +446,8 @@ internal sealed class LogEndpoints(GatewayOptions options, WorkerLogs workers)
         }
     }
 
-    private static bool Matches(Regex? grep, string line)
-    {
-        if (grep is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            return grep.IsMatch(line);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
-    }
+    // Linear-time matching (NonBacktracking): no timeout needed per line.
+    private static bool Matches(Regex? grep, string line) => grep is null || grep.IsMatch(line);
 
     private static Task TextAsync(HttpContext context, int status, string text)
     {

@@ -5,7 +5,7 @@ namespace InteractiveSpark.Tests.Shared;
 
 /// <summary>
 /// A real Spark Connect server for the tests that connect: the one ISPARK_TEST_SPARK names (an sc:// URL with its token;
-/// what <c>.ci/run</c> sets), else one started here from ../shared/engines (local[2], so that a streaming query and a
+/// what <c>tests/run</c> sets), else one started here from ../shared/engines (local[2], so that a streaming query and a
 /// batch query can run side by side). If neither works the tests fail: nothing is skipped. Linked into each test project
 /// that needs it (a collection fixture there), so one copy serves.
 /// </summary>

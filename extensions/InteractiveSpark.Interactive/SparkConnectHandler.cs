@@ -60,61 +60,21 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         // Launcher lines of this connect carry the session's name; the client's own lines its session id.
         using var logScope = InteractiveSpark.Logging.ProductLog.BeginSession(options.Name);
         var progress = new ProgressLine(context, options.Name);
-        LocalSparkServer? server = null;
-        IAsyncDisposable? container = null;
-        SparkSession? session = null;
         try
         {
-            var cancellation = context.CancellationToken;
-            SparkConnectionString connectionString;
-            string where;
-            string? uiUrl = null;
-            var sessionOptions = SparkSessionOptions.Default;
-            if (options.Launcher is SparkLauncher.Docker or SparkLauncher.Marathon)
+            var open = await OpenSparkSession.OpenAsync(
+                options.ToLaunch(), new InlineProgress(p => progress.Phase(p)), sessions.LoggerFactory, context.CancellationToken).ConfigureAwait(false);
+            try
             {
-                var gateway = await StartBehindGatewayAsync(options, new InlineProgress(p => progress.Phase(p)), cancellation).ConfigureAwait(false);
-                container = gateway;
-                connectionString = gateway.ConnectionString;
-                sessionOptions = gateway.SessionOptions;
-                where = gateway.Description;
-                uiUrl = gateway.UiUri.ToString();
+                await csharp.SetValueAsync(options.Name, open.Session, typeof(SparkSession)).ConfigureAwait(false);
             }
-            else if (options.Launcher == SparkLauncher.Local)
+            catch
             {
-                var master = options.Master ?? "local[2]";
-                progress.Phase($"starting a local Spark Connect server (master {master})");
-                server = await LocalSparkServer.StartAsync(
-                    new LocalSparkServerOptions
-                    {
-                        SparkHome = options.SparkHome,
-                        Master = master,
-                        DriverMemory = options.DriverMemory ?? "2g",
-                        Conf = options.Conf,
-                        StartupTimeout = options.StartupTimeout,
-                        LoggerFactory = sessions.LoggerFactory,
-                    },
-                    cancellation).ConfigureAwait(false);
-                connectionString = server.ConnectionString;
-                where = $"local process {server.ProcessId.ToString(CultureInfo.InvariantCulture)} ({master})";
-                uiUrl = server.UiPort is { } ui ? $"http://localhost:{ui.ToString(CultureInfo.InvariantCulture)}" : null;
-            }
-            else
-            {
-                connectionString = options.Url!;
-                where = $"sc://{connectionString.Host}:{connectionString.Port.ToString(CultureInfo.InvariantCulture)}{(connectionString.UseSsl ? " (TLS)" : "")}";
+                await open.StopAsync().ConfigureAwait(false);
+                throw;
             }
 
-            progress.Phase($"connecting to sc://{connectionString.Host}:{connectionString.Port.ToString(CultureInfo.InvariantCulture)}");
-            session = await SparkSession.ConnectAsync(
-                connectionString,
-                sessionOptions with { ConnectTimeout = options.StartupTimeout, LoggerFactory = sessions.LoggerFactory },
-                cancellation).ConfigureAwait(false);
-            var version = await session.VersionAsync(cancellation).ConfigureAwait(false);
-            uiUrl ??= await AdvertisedUiAsync(session, connectionString, cancellation).ConfigureAwait(false);
-
-            await csharp.SetValueAsync(options.Name, session, typeof(SparkSession)).ConfigureAwait(false);
-            sessions.Registry.Complete(new OpenSparkSession(
-                options.Name, options.Launcher.ToString().ToLowerInvariant(), where, version, session, server, uiUrl, container));
+            sessions.Registry.Complete(open);
             if (addSqlKernel && root is not null && existing is null)
             {
                 // The `#!N` Spark SQL kernel. After #!spark-stop and a new connect under the same name, the kernel that
@@ -123,62 +83,17 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             }
 
             progress.Done(
-                $"{options.Name}: Spark {version}, {where}, session {session.SessionId}, "
-                + (uiUrl is null ? "no Spark UI advertised" : $"Spark UI {uiUrl}"));
+                $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
+                + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"));
             return true;
         }
         catch (Exception e)
         {
             sessions.Registry.Release(options.Name);
             progress.Failed();
-            await StopQuietlyAsync(session, server, container).ConfigureAwait(false);
             context.Fail(command, message: Describe(e, options));
             return false;
         }
-    }
-
-    /// <summary>Starts a driver behind the gateway with the launcher the options name (Docker or Marathon).</summary>
-    private Task<IGatewaySession> StartBehindGatewayAsync(SparkConnectOptions options, IProgress<string> progress, CancellationToken cancellation)
-    {
-        if (options.Launcher == SparkLauncher.Docker)
-        {
-            var launcher = new DockerSparkLauncher(new DockerSparkLauncherOptions
-            {
-                Image = options.Image ?? new DockerSparkLauncherOptions().Image,
-                Name = options.Name,
-                NamePrefix = options.Prefix ?? "ispark",
-                Cpus = options.Cpus,
-                Memory = options.Memory,
-                DriverMemory = options.DriverMemory,
-                Executors = options.Executors,
-                Conf = options.Conf,
-                StartupTimeout = options.StartupTimeout,
-                IdleTimeout = options.IdleTimeout ?? TimeSpan.FromMinutes(30),
-                LoggerFactory = sessions.LoggerFactory,
-            });
-            return Started(launcher.StartAsync(progress, cancellation));
-        }
-
-        var defaults = new MarathonSparkLauncherOptions { Marathon = options.Marathon! };
-        var marathon = new MarathonSparkLauncher(defaults with
-        {
-            Image = options.Image ?? defaults.Image,
-            Name = options.Name,
-            Group = options.Group ?? defaults.Group,
-            Cpus = options.Cpus ?? defaults.Cpus,
-            Memory = options.Memory ?? defaults.Memory,
-            DriverMemory = options.DriverMemory,
-            Executors = options.Executors,
-            Constraints = options.Constraints,
-            Labels = options.Labels,
-            Conf = options.Conf,
-            StartupTimeout = options.StartupTimeout,
-            IdleTimeout = options.IdleTimeout ?? defaults.IdleTimeout,
-            LoggerFactory = sessions.LoggerFactory,
-        });
-        return Started(marathon.StartAsync(progress, cancellation));
-
-        static async Task<IGatewaySession> Started<T>(Task<T> start) where T : IGatewaySession => await start.ConfigureAwait(false);
     }
 
     private static string Describe(Exception e, SparkConnectOptions options) => e switch
@@ -187,52 +102,6 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         SparkException or InvalidOperationException or SparkMagicException or TimeoutException => $"{options.Name}: {e.Message}",
         _ => $"{options.Name}: {e.GetType().Name}: {e.Message}",
     };
-
-    /// <summary>The UI of a server the notebook did not start, from its settings: http://host:spark.ui.port, or null.</summary>
-    private static async Task<string?> AdvertisedUiAsync(SparkSession session, SparkConnectionString connection, CancellationToken cancellation)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            var enabled = await session.Conf.GetAsync("spark.ui.enabled", "true", timeout.Token).ConfigureAwait(false);
-            var port = await session.Conf.GetAsync("spark.ui.port", "4040", timeout.Token).ConfigureAwait(false);
-            return string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase) && int.TryParse(port, CultureInfo.InvariantCulture, out var p) && p > 0
-                ? $"http://{connection.Host}:{p.ToString(CultureInfo.InvariantCulture)}"
-                : null;
-        }
-        catch (Exception e) when (e is SparkException or OperationCanceledException)
-        {
-            return null; // The line then says no UI is advertised; the session itself works.
-        }
-    }
-
-    private static async Task StopQuietlyAsync(SparkSession? session, LocalSparkServer? server, IAsyncDisposable? container)
-    {
-        try
-        {
-            if (session is not null)
-            {
-                await session.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception)
-        {
-            // The connect already failed; that error is the one to show.
-        }
-        finally
-        {
-            if (server is not null)
-            {
-                await server.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (container is not null)
-            {
-                await container.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
 
     /// <summary>Reports progress on the calling thread (Progress&lt;T&gt; would post to a synchronization context).</summary>
     private sealed class InlineProgress(Action<string> report) : IProgress<string>

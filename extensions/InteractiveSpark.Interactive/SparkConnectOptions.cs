@@ -1,25 +1,13 @@
 using System.Globalization;
 using InteractiveSpark.Core;
+using InteractiveSpark.Sessions;
+using InteractiveSpark.Sessions.Docker;
+using InteractiveSpark.Sessions.Local;
+using InteractiveSpark.Sessions.Marathon;
 using InteractiveSpark.SparkConnect;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace InteractiveSpark.Interactive;
-
-/// <summary>Where a session's Spark Connect server comes from.</summary>
-public enum SparkLauncher
-{
-    /// <summary>An existing server, reached through <c>--url sc://...</c>.</summary>
-    Url,
-
-    /// <summary>A Spark Connect server started as a local process from a Spark home (<c>--launcher local</c>).</summary>
-    Local,
-
-    /// <summary>A driver container (the driver image: Spark behind the gateway) started through Docker (<c>--launcher docker</c>).</summary>
-    Docker,
-
-    /// <summary>The driver image run as a Marathon app inside the cluster, executors beside it (<c>--launcher marathon</c>).</summary>
-    Marathon,
-}
 
 /// <summary>
 /// The validated options of <c>#!spark-connect</c> (and <c>#!connect spark</c>). <see cref="Parse"/> turns the raw
@@ -38,15 +26,15 @@ public sealed record SparkConnectOptions
     public const int MaxNameLength = 64;
 
     /// <summary>The default time a launcher may take to start its server.</summary>
-    public static readonly TimeSpan DefaultStartupTimeout = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan DefaultStartupTimeout = SessionLaunch.DefaultStartupTimeout;
 
     /// <summary>The session's name: the C# variable that holds it.</summary>
     public required string Name { get; init; }
 
     /// <summary>Where the server comes from.</summary>
-    public required SparkLauncher Launcher { get; init; }
+    public required SparkLauncherKind Launcher { get; init; }
 
-    /// <summary>The server to connect to (with <see cref="SparkLauncher.Url"/>).</summary>
+    /// <summary>The server to connect to (with <see cref="SparkLauncherKind.Url"/>).</summary>
     public SparkConnectionString? Url { get; init; }
 
     /// <summary>The Spark home of a local server; null: SPARK_HOME or the repository's engines.</summary>
@@ -94,6 +82,57 @@ public sealed record SparkConnectOptions
     /// <summary>Extra labels (<c>--label k=v</c>).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The launch these options describe: the session's name and its launcher's settings.</summary>
+    public SessionLaunch ToLaunch()
+    {
+        SparkLauncherOptions launcher = Launcher switch
+        {
+            SparkLauncherKind.Url => new ExistingServerOptions(Url!),
+            SparkLauncherKind.Local => new LocalSparkServerOptions
+            {
+                SparkHome = SparkHome,
+                Master = Master ?? "local[2]",
+                DriverMemory = DriverMemory ?? "2g",
+                Conf = Conf,
+                StartupTimeout = StartupTimeout,
+            },
+            SparkLauncherKind.Docker => new DockerSparkLauncherOptions
+            {
+                Name = Name,
+                NamePrefix = Prefix ?? "ispark",
+                Cpus = Cpus,
+                Memory = Memory,
+                DriverMemory = DriverMemory,
+                Executors = Executors,
+                Conf = Conf,
+                StartupTimeout = StartupTimeout,
+                IdleTimeout = IdleTimeout ?? TimeSpan.FromMinutes(30),
+            } is var docker && Image is { } image ? docker with { Image = image } : docker,
+            _ => MarathonOptions(),
+        };
+        return new SessionLaunch { Name = Name, Launcher = launcher, ConnectTimeout = StartupTimeout };
+    }
+
+    private MarathonSparkLauncherOptions MarathonOptions()
+    {
+        var defaults = new MarathonSparkLauncherOptions { Marathon = Marathon! };
+        return defaults with
+        {
+            Image = Image ?? defaults.Image,
+            Name = Name,
+            Group = Group ?? defaults.Group,
+            Cpus = Cpus ?? defaults.Cpus,
+            Memory = Memory ?? defaults.Memory,
+            DriverMemory = DriverMemory,
+            Executors = Executors,
+            Constraints = Constraints,
+            Labels = Labels,
+            Conf = Conf,
+            StartupTimeout = StartupTimeout,
+            IdleTimeout = IdleTimeout ?? defaults.IdleTimeout,
+        };
+    }
+
     /// <summary>Validates the raw values of the directive. Throws <see cref="SparkMagicException"/> with what to do.</summary>
     public static SparkConnectOptions Parse(SparkConnectValues values)
     {
@@ -136,7 +175,7 @@ public sealed record SparkConnectOptions
 
         var launcherText = values.Launcher?.Trim();
         var url = values.Url?.Trim();
-        SparkLauncher launcher;
+        SparkLauncherKind launcher;
         if (string.IsNullOrEmpty(launcherText))
         {
             if (string.IsNullOrEmpty(url))
@@ -145,30 +184,30 @@ public sealed record SparkConnectOptions
                     "Say where Spark runs: --url sc://host:15002 for an existing Spark Connect server, --launcher local to start one on this machine, --launcher docker to start one in a container, or --launcher marathon to start one in the cluster.");
             }
 
-            launcher = SparkLauncher.Url;
+            launcher = SparkLauncherKind.Url;
         }
         else
         {
             launcher = launcherText.ToLowerInvariant() switch
             {
-                "local" => SparkLauncher.Local,
-                "docker" => SparkLauncher.Docker,
-                "url" => SparkLauncher.Url,
-                "marathon" => SparkLauncher.Marathon,
+                "local" => SparkLauncherKind.Local,
+                "docker" => SparkLauncherKind.Docker,
+                "url" => SparkLauncherKind.Url,
+                "marathon" => SparkLauncherKind.Marathon,
                 _ => throw new SparkMagicException($"Unknown launcher '{MagicText.Shown(launcherText)}': use --launcher local, docker or marathon, or --url sc://host:port."),
             };
         }
 
-        if (launcher != SparkLauncher.Url && !string.IsNullOrEmpty(url))
+        if (launcher != SparkLauncherKind.Url && !string.IsNullOrEmpty(url))
         {
             throw new SparkMagicException($"Use either --url (an existing server) or --launcher {launcher.ToString().ToLowerInvariant()} (a new one), not both.");
         }
 
-        if (launcher != SparkLauncher.Local)
+        if (launcher != SparkLauncherKind.Local)
         {
             foreach (var (option, value) in new[] { ("--spark-home", values.SparkHome), ("--master", values.Master) })
             {
-                if (!string.IsNullOrWhiteSpace(value) && launcher is SparkLauncher.Docker or SparkLauncher.Marathon)
+                if (!string.IsNullOrWhiteSpace(value) && launcher is SparkLauncherKind.Docker or SparkLauncherKind.Marathon)
                 {
                     throw new SparkMagicException(
                         $"{option} applies to --launcher local; a {launcher} session runs the Spark of its image (--image) with --executors workers.");
@@ -176,7 +215,7 @@ public sealed record SparkConnectOptions
             }
         }
 
-        if (launcher is not (SparkLauncher.Docker or SparkLauncher.Marathon))
+        if (launcher is not (SparkLauncherKind.Docker or SparkLauncherKind.Marathon))
         {
             foreach (var (option, value) in new[]
                      {
@@ -191,14 +230,14 @@ public sealed record SparkConnectOptions
             }
         }
 
-        if (launcher != SparkLauncher.Docker && !string.IsNullOrWhiteSpace(values.Prefix))
+        if (launcher != SparkLauncherKind.Docker && !string.IsNullOrWhiteSpace(values.Prefix))
         {
-            throw new SparkMagicException(launcher == SparkLauncher.Marathon
+            throw new SparkMagicException(launcher == SparkLauncherKind.Marathon
                 ? "--prefix names Docker containers; a Marathon session goes under --group (e.g. --group staging-analytics)."
                 : "--prefix applies to a driver container (--launcher docker).");
         }
 
-        if (launcher != SparkLauncher.Marathon)
+        if (launcher != SparkLauncherKind.Marathon)
         {
             foreach (var (option, value) in new[] { ("--marathon", values.Marathon), ("--group", values.Group), ("--constraint", values.Constraints?.FirstOrDefault()) })
             {
@@ -210,7 +249,7 @@ public sealed record SparkConnectOptions
         }
 
         Uri? marathon = null;
-        if (launcher == SparkLauncher.Marathon)
+        if (launcher == SparkLauncherKind.Marathon)
         {
             var text = Blank(values.Marathon) ?? Blank(Environment.GetEnvironmentVariable("ISPARK_MARATHON_URL"));
             if (text is null)
@@ -302,13 +341,13 @@ public sealed record SparkConnectOptions
             }
         }
 
-        if (launcher == SparkLauncher.Url && string.IsNullOrEmpty(url))
+        if (launcher == SparkLauncherKind.Url && string.IsNullOrEmpty(url))
         {
             throw new SparkMagicException("--launcher url needs --url sc://host:15002.");
         }
 
         SparkConnectionString? connectionString = null;
-        if (launcher == SparkLauncher.Url)
+        if (launcher == SparkLauncherKind.Url)
         {
             try
             {
@@ -366,7 +405,7 @@ public sealed record SparkConnectOptions
             conf[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
         }
 
-        if (launcher == SparkLauncher.Url && conf.Count > 0)
+        if (launcher == SparkLauncherKind.Url && conf.Count > 0)
         {
             throw new SparkMagicException(
                 "--conf applies to a server this notebook starts (--launcher local or docker). For a running server, set session settings in C#: await N.Conf.SetAsync(key, value).");

@@ -64,7 +64,7 @@ internal static class SparkSessionMagics
             return;
         }
 
-        var server = open.Server is { } s ? $"; local server (process {s.ProcessId.ToString(CultureInfo.InvariantCulture)}) stopped" : "";
+        var server = open.Driver.Owned is { } owned ? $"; {owned} stopped" : "";
         try
         {
             await open.StopAsync().ConfigureAwait(false);

@@ -89,9 +89,7 @@ internal static class SparkToolMagics
 
         if (open.Ui() is not { } ui)
         {
-            context.Fail(command, message: open.Server is not null
-                ? $"{open.Name}: the local server runs without its Spark UI (spark.ui.enabled=false)."
-                : $"{open.Name}: its server ({open.Where}) did not advertise a Spark UI.");
+            context.Fail(command, message: $"{open.Name}: its server ({open.Where}) did not advertise a Spark UI.");
             return;
         }
 

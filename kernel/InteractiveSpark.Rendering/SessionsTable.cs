@@ -17,12 +17,12 @@ public static class SessionsTable
         return sessions.Select(s => new[]
         {
             s.Name,
-            s.Launcher,
+            s.Launcher.Word(),
             s.Where,
             s.SparkVersion,
             s.Started.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
             s.IsBusy ? "-" : ProgressText.Duration(now - s.LastUsed),
-            s.State,
+            s.State.Words(),
         }).ToArray();
     }
 

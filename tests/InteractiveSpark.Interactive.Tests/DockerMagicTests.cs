@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InteractiveSpark.Interactive.Tests.Notebooks;
+using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.SparkConnect;
 
@@ -17,7 +18,7 @@ public sealed class DockerOptionsTests
             Conf = ["spark.sql.shuffle.partitions=8"], IdleTimeout = "20m", Prefix = "staging-analytics", DriverMemory = "2g",
         });
 
-        options.Launcher.Should().Be(SparkLauncher.Docker);
+        options.Launcher.Should().Be(SparkLauncherKind.Docker);
         options.Image.Should().Be("my/driver:1");
         options.Cpus.Should().Be(1.5);
         options.Memory.Should().Be("4g");
@@ -85,8 +86,8 @@ public sealed class DockerMagicTests
             answer.Outputs.Should().Equal("42");
             kernel.CSharp.TryGetValue<SparkSession>("dk", out var session).Should().BeTrue();
             var open = SparkKernelExtension.SessionsOf(kernel.Root)!.All.Should().ContainSingle().Subject;
-            open.Launcher.Should().Be("docker");
-            string.Join("\n", result.Outputs).Should().NotContain(((DockerSparkSession)open.Resources!).ConnectionString.Token!);
+            open.Launcher.Should().Be(SparkLauncherKind.Docker);
+            string.Join("\n", result.Outputs).Should().NotContain(open.Driver.ConnectionString.Token!);
             (await Containers(prefix)).Should().ContainSingle();
         }
         finally

@@ -111,7 +111,7 @@ public sealed class SparkConnectLiveTests(SparkServerFixture spark)
             var partitions = await kernel.RunAsync("await loc.Conf.GetAsync(\"spark.sql.shuffle.partitions\")");
             partitions.Outputs.Should().Equal("3");
             var session = SparkKernelExtension.SessionsOf(kernel.Root)!.All.Should().ContainSingle().Subject;
-            pid = session.Server!.ProcessId;
+            pid = ((InteractiveSpark.Sessions.Local.LocalSparkDriver)session.Driver).Server.ProcessId;
             Process.GetProcessById(pid).HasExited.Should().BeFalse();
         }
         finally

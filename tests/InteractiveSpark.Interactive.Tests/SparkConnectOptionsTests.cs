@@ -1,3 +1,4 @@
+using InteractiveSpark.Sessions;
 namespace InteractiveSpark.Interactive.Tests;
 
 public sealed class SparkConnectOptionsTests
@@ -8,7 +9,7 @@ public sealed class SparkConnectOptionsTests
         var options = SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Url = "sc://localhost:15003/;token=s3cr3t" });
 
         options.Name.Should().Be("dev");
-        options.Launcher.Should().Be(SparkLauncher.Url);
+        options.Launcher.Should().Be(SparkLauncherKind.Url);
         options.Url!.Host.Should().Be("localhost");
         options.Url.Port.Should().Be(15003);
         options.Url.Token.Should().Be("s3cr3t");
@@ -25,7 +26,7 @@ public sealed class SparkConnectOptionsTests
             Conf = ["spark.sql.shuffle.partitions=4", "spark.ui.showConsoleProgress = false"],
         });
 
-        options.Launcher.Should().Be(SparkLauncher.Local);
+        options.Launcher.Should().Be(SparkLauncherKind.Local);
         options.Url.Should().BeNull();
         options.Master.Should().Be("local[1]");
         options.DriverMemory.Should().Be("1g");

@@ -26,7 +26,7 @@ public sealed class SparkToolMagicTests
         var connect = await kernel.RunAsync(
             "#!spark-connect --name loc --launcher local --master local[1] --driver-memory 1g --startup-timeout 180", TimeSpan.FromMinutes(4));
         connect.Error.Should().BeNull();
-        var server = SparkKernelExtension.SessionsOf(kernel.Root)!.All.Should().ContainSingle().Subject.Server!;
+        var server = SparkKernelExtension.SessionsOf(kernel.Root)!.All.Should().ContainSingle().Subject.Driver.Should().BeOfType<InteractiveSpark.Sessions.Local.LocalSparkDriver>().Subject.Server;
         var token = server.ConnectionString.Token!;
 
         // --tail 20 --grep Spark: only matching lines, the last 20 of them, in the log's order.

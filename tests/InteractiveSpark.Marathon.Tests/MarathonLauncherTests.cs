@@ -91,7 +91,7 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
             }
 
             // Executor logs come from the worker tasks through the gateway (master /json, worker /log): no Mesos UI.
-            var open = new OpenSparkSession("cluster", "marathon", "test", session.SparkVersion!, spark, null, null, session);
+            var open = new OpenSparkSession("cluster", session, spark, session.SparkVersion!, null);
             var logs = open.Logs()!;
             logs.HasExecutors.Should().BeTrue();
             var executorLog = await logs.ReadAsync(new SessionLogRequest { Executor = "1", Tail = 400 });

@@ -1,7 +1,7 @@
 namespace InteractiveSpark.Sessions.Docker;
 
 /// <summary>Options for <see cref="DockerSparkLauncher"/>: which image, how big, how many executors, how long to wait.</summary>
-public sealed record DockerSparkLauncherOptions
+public sealed partial record DockerSparkLauncherOptions
 {
     /// <summary>The image the tests build (<c>docker/build-test-images</c>); used when neither <see cref="Image"/> nor <c>ISPARK_DOCKER_IMAGE</c> says otherwise.</summary>
     public const string DefaultImage = "ispark-driver:test";

@@ -11,7 +11,7 @@ namespace InteractiveSpark.Sessions.Docker;
 /// Owns the containers: disposing it stops the driver (SIGTERM, so Spark ends cleanly) and removes every container.
 /// Made by <see cref="DockerSparkLauncher.StartAsync"/>.
 /// </summary>
-public sealed partial class DockerSparkSession : IAsyncDisposable, IGatewaySession
+public sealed partial class DockerSparkSession : IGatewaySession
 {
     private readonly DockerClient _client;
     private readonly List<string> _containers = [];

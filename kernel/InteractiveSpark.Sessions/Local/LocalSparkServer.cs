@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace InteractiveSpark.Sessions.Local;
 
 /// <summary>Options for <see cref="LocalSparkServer"/>.</summary>
-public sealed record LocalSparkServerOptions
+public sealed partial record LocalSparkServerOptions
 {
     /// <summary>The Spark home; null resolves it with <see cref="SparkHome.Resolve"/>.</summary>
     public string? SparkHome { get; init; }

@@ -1,7 +1,7 @@
 namespace InteractiveSpark.Sessions.Marathon;
 
 /// <summary>Options for <see cref="MarathonSparkLauncher"/>: which Marathon, which group, how big, how many executors, how long to wait.</summary>
-public sealed record MarathonSparkLauncherOptions
+public sealed partial record MarathonSparkLauncherOptions
 {
     /// <summary>Marathon's address, e.g. <c>http://marathon.mesos:8080</c> (<c>--marathon</c>); no credentials in it.</summary>
     public required Uri Marathon { get; init; }

@@ -10,7 +10,7 @@ namespace InteractiveSpark.Sessions.Marathon;
 /// the tasks with SIGTERM, then SIGKILL after the grace period) and waits until the group is gone.
 /// Made by <see cref="MarathonSparkLauncher.StartAsync"/>.
 /// </summary>
-public sealed partial class MarathonSparkSession : IAsyncDisposable, IGatewaySession
+public sealed partial class MarathonSparkSession : IGatewaySession
 {
     private readonly MarathonClient _client;
     private readonly ILogger _logger;

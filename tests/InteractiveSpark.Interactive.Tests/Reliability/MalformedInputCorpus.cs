@@ -80,7 +80,7 @@ internal static class MalformedInputCorpus
             cells.Add($"{local} --conf {conf}");
         }
 
-        foreach (var timeout in new[] { "forever", "-1", "0", "1e9", "NaN", "5m", "\"\"", "3601", Binary })
+        foreach (var timeout in new[] { "forever", "-1", "0", "1e9", "NaN", "5 minutes", "\"\"", "3601", Binary })
         {
             cells.Add($"{local} --startup-timeout {timeout}");
         }

@@ -11,7 +11,7 @@ internal sealed record BenchOptions
                                       [--profile] [--no-warmup]
           --rows N            rows to collect (default 10000000)
           --url URL           an existing Spark Connect server (sc://host:port/;token=...); default: start our own
-          --only LIST         comma list of: ours, ours-collect, ours-iterate, ours-arrow, ours-drain,
+          --only LIST         comma list of: ours, ours-collect, ours-collect-boxed, ours-iterate, ours-arrow, ours-drain,
                               jvm, jvm-collect, jvm-iterate, drain, goeddie, goeddie-collect, goeddie-arrow
           --goeddie-peer P    the GoEddie peer program (a .dll run with dotnet, or an executable); see README
           --engines DIR       the shared/engines folder (default: found beside the checkout)
@@ -76,7 +76,7 @@ internal sealed record BenchOptions
 
         if (o.Only is not null)
         {
-            string[] known = ["ours", "ours-collect", "ours-iterate", "ours-arrow", "ours-drain", "jvm", "jvm-collect", "jvm-iterate", "drain", "goeddie", "goeddie-collect", "goeddie-arrow"];
+            string[] known = ["ours", "ours-collect", "ours-collect-boxed", "ours-iterate", "ours-arrow", "ours-drain", "jvm", "jvm-collect", "jvm-iterate", "drain", "goeddie", "goeddie-collect", "goeddie-arrow"];
             var unknown = o.Only.Where(x => !known.Contains(x)).ToList();
             if (unknown.Count > 0)
             {

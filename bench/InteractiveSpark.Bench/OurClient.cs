@@ -28,6 +28,29 @@ internal sealed class OurClient(SparkConnectionString connectionString)
             return (rows, checksum);
         }, ct);
 
+    /// <summary>
+    /// The collect before rows were backed by their Arrow columns: every row decoded to boxed values as it arrives and
+    /// kept in a list (what <c>CollectAsync</c> did until 2026-12), measured beside today's in the same run.
+    /// </summary>
+    public Task<BenchRow> CollectBoxedAsync(string query, CancellationToken ct) =>
+        MeasureAsync("ours-collect-boxed", "collect, boxed rows (before)", async session =>
+        {
+            long rows = 0, checksum = 0;
+            var all = new List<Row>();
+            await foreach (var r in ArrowResults.ReadRowsAsync(session.Client.ExecuteAsync(SqlPlan(query), null, ct), ct).ConfigureAwait(false))
+            {
+                all.Add(r);
+            }
+
+            foreach (var r in all)
+            {
+                rows++;
+                checksum += (long)r[0]! + ((string)r[2]!).Length;
+            }
+
+            return (rows, checksum);
+        }, ct);
+
     /// <summary>Streams the rows (DataFrame.ToLocalIteratorAsync), one Arrow batch in memory at a time.</summary>
     public Task<BenchRow> IterateAsync(string query, CancellationToken ct) =>
         MeasureAsync("ours-iterate", "iterate", async session =>
@@ -132,7 +155,6 @@ internal sealed class OurClient(SparkConnectionString connectionString)
         var (_, collected) = await ArrowResults.CollectAsync(Replay(responses), ct).ConfigureAwait(false);
         var collect = collectPhase.Stop();
         var collectedCount = collected.Count;
-        collected.Clear();
 
         var inv = CultureInfo.InvariantCulture;
         var m = rows / 1e6;

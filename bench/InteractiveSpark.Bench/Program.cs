@@ -86,6 +86,7 @@ try
         if (options.Selected("ours-collect"))
         {
             await ours.CollectAsync(small, ct);
+            await ours.CollectBoxedAsync(small, ct);
         }
     }
 
@@ -119,6 +120,7 @@ try
         await Add("ours-iterate", () => ours.IterateAsync(query, ct));
         await Add("ours-arrow", () => ours.ArrowAsync(query, ct));
         await Add("ours-collect", () => ours.CollectAsync(query, ct));
+        await Add("ours-collect-boxed", () => ours.CollectBoxedAsync(query, ct));
         await Add("jvm-iterate", () => Peers.JvmCollectAsync(engines, peerUrl, n, "iterate", options.JvmHeap, ct));
         await Add("jvm-collect", () => Peers.JvmCollectAsync(engines, peerUrl, n, "collect", options.JvmHeap, ct));
         await Add("goeddie-collect", () => Peers.GoEddieAsync(options.GoEddiePeer, peerUrl, n, "collect", ct));
@@ -154,13 +156,18 @@ try
     Console.WriteLine("cpu s: CPU seconds of the client process during the run (peers: whole process, JVM start-up included). Server and clients share 2 cores.");
     if (arrowBytes is > 0)
     {
-        foreach (var key in new[] { "ours-iterate", "ours-arrow" })
+        foreach (var key in new[] { "ours-iterate", "ours-arrow", "ours-collect" })
         {
             if (best.FirstOrDefault(r => r.Key == key && r.Ok) is { PeakRss: { } rss })
             {
                 var ratio = rss / (double)arrowBytes.Value;
-                Console.WriteLine(string.Create(inv, $"P6 {key}: peak RSS {rss / 1048576.0:0} MB = {ratio:0.00}x the Arrow bytes: {(ratio <= 2 ? "ok" : "OVER 2x")}"));
+                Console.WriteLine(string.Create(inv, $"{(key == "ours-collect" ? "collect" : "P6")} {key}: peak RSS {rss / 1048576.0:0} MB = {ratio:0.00}x the Arrow bytes: {(ratio <= 2 ? "ok" : "OVER 2x")}"));
             }
+        }
+
+        if (best.FirstOrDefault(r => r.Key == "ours-collect" && r.Ok) is { } lean && best.FirstOrDefault(r => r.Key == "ours-collect-boxed" && r.Ok) is { } boxed)
+        {
+            Console.WriteLine(string.Create(inv, $"collect vs boxed collect (before): {lean.RowsPerSecond!.Value / boxed.RowsPerSecond!.Value:0.00}x the rows/s, {(lean.PeakRss ?? 0) / (double)Math.Max(1, boxed.PeakRss ?? 1):0.00}x the peak RSS"));
         }
     }
 

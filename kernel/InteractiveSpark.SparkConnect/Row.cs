@@ -24,10 +24,18 @@ namespace InteractiveSpark.SparkConnect;
 /// compared by value, byte[] and nested keys included), struct <see cref="Row"/>.
 /// Rows compare equal when their values are equal (deeply: arrays, maps, rows and byte[] by content); the
 /// schema is not compared.
+/// Collected rows (<see cref="DataFrame.CollectAsync(CancellationToken)"/>) stay in their Arrow columns: a value is
+/// decoded when it is read, so reading it twice gives equal values, not the same object, and
+/// <see cref="Get{T}(int)"/> of a fixed-width column as its own type (<c>Get&lt;long&gt;</c> of a bigint) reads it
+/// without boxing.
 /// </remarks>
 public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
 {
+    // A row holds its values in one of two ways: boxed, in values[offset .. offset + schema.Count) (rows made here, or
+    // decoded while streaming, where consecutive rows share one buffer), or as row `offset` of an Arrow batch's columns
+    // (collected rows: a value is read from Arrow, and boxed, only when asked for).
     private readonly object?[] _values;
+    private readonly ColumnarRows? _columns;
     private readonly int _offset;
 
     /// <summary>A row of <paramref name="schema"/> with these values (one per field, in order).</summary>
@@ -51,6 +59,14 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         _offset = offset;
     }
 
+    internal Row(ColumnarRows columns, int index)
+    {
+        Schema = columns.Schema;
+        _values = [];
+        _columns = columns;
+        _offset = index;
+    }
+
     /// <summary>The row's fields: names, types and nullability.</summary>
     public StructType Schema { get; }
 
@@ -64,13 +80,15 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         get
         {
             if ((uint)ordinal >= (uint)Schema.Count) throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"The row has {Schema.Count} fields.");
-            return _values[_offset + ordinal];
+            return ValueAt(ordinal);
         }
     }
 
+    private object? ValueAt(int ordinal) => _columns is { } columns ? columns.Get(_offset, ordinal) : _values[_offset + ordinal];
+
     /// <summary>The value of the field named <paramref name="name"/> (exact match; the first of duplicates).</summary>
     /// <exception cref="KeyNotFoundException">No field has that name.</exception>
-    public object? this[string name] => _values[_offset + Schema.FieldIndex(name)];
+    public object? this[string name] => ValueAt(Schema.FieldIndex(name));
 
     /// <summary>The ordinal of the field named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No field has that name.</exception>
@@ -89,6 +107,10 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     /// <exception cref="InvalidCastException">The value is null and <typeparamref name="T"/> is a non-nullable value type, or cannot be converted.</exception>
     public T Get<T>(int ordinal)
     {
+        // A fixed-width column read as its own type (long, int, double, ...) is read straight from Arrow, unboxed.
+        if (_columns is { } columns && (uint)ordinal < (uint)Schema.Count && columns.Column(ordinal) is IUnboxedColumn<T> typed
+            && typed.TryRead(_offset, out var unboxed))
+            return unboxed;
         var value = this[ordinal];
         if (value is T t) return t;
         return ValueConversion.To<T>(value, () => $"field {ordinal} ('{Schema[ordinal].Name}')");
@@ -100,26 +122,31 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     /// <summary>Finds the value of the field named <paramref name="name"/>.</summary>
     public bool TryGetValue(string name, out object? value)
     {
-        if (Schema.TryGetFieldIndex(name, out int i)) { value = _values[_offset + i]; return true; }
+        if (Schema.TryGetFieldIndex(name, out int i)) { value = ValueAt(i); return true; }
         value = null;
         return false;
     }
 
     /// <summary>A copy of the values, in field order.</summary>
-    public object?[] ToArray() => _values.AsSpan(_offset, Schema.Count).ToArray();
+    public object?[] ToArray()
+    {
+        var values = new object?[Schema.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = ValueAt(i);
+        return values;
+    }
 
     /// <summary>The values by field name, in field order (the first of duplicate names wins).</summary>
     public IReadOnlyDictionary<string, object?> ToDictionary()
     {
         var d = new Dictionary<string, object?>(Schema.Count, StringComparer.Ordinal);
-        for (int i = 0; i < Schema.Count; i++) d.TryAdd(Schema[i].Name, _values[_offset + i]);
+        for (int i = 0; i < Schema.Count; i++) d.TryAdd(Schema[i].Name, ValueAt(i));
         return d;
     }
 
     /// <inheritdoc />
     public IEnumerator<object?> GetEnumerator()
     {
-        for (int i = 0; i < Schema.Count; i++) yield return _values[_offset + i];
+        for (int i = 0; i < Schema.Count; i++) yield return ValueAt(i);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -133,7 +160,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         if (other.Schema.Count != n) return false;
         for (int i = 0; i < n; i++)
         {
-            if (!ValueComparer.Instance.Equals(_values[_offset + i], other._values[other._offset + i])) return false;
+            if (!ValueComparer.Instance.Equals(ValueAt(i), other.ValueAt(i))) return false;
         }
         return true;
     }
@@ -145,7 +172,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     public override int GetHashCode()
     {
         var h = new HashCode();
-        for (int i = 0; i < Schema.Count; i++) h.Add(_values[_offset + i], ValueComparer.Instance);
+        for (int i = 0; i < Schema.Count; i++) h.Add(ValueAt(i), ValueComparer.Instance);
         return h.ToHashCode();
     }
 
@@ -160,7 +187,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         for (int i = 0; i < Schema.Count; i++)
         {
             if (i > 0) sb.Append(',');
-            ValueFormatter.Append(sb, _values[_offset + i]);
+            ValueFormatter.Append(sb, ValueAt(i));
         }
         return sb.Append(']').ToString();
     }

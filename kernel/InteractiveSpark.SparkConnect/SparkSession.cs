@@ -75,6 +75,12 @@ public sealed partial class SparkSession : IAsyncDisposable
     /// <summary>Reads streams (Kafka, files, rate, ...) into streaming DataFrames: <c>session.ReadStream.Format("kafka")...Load()</c>.</summary>
     public Streaming.DataStreamReader ReadStream => new(this);
 
+    /// <summary>
+    /// The session's catalog (<c>spark.catalog</c>): catalogs, databases, tables, views, columns, functions and the
+    /// cache: <c>await session.Catalog.ListTablesAsync("db")</c>.
+    /// </summary>
+    public Catalog Catalog => new(this);
+
     /// <summary>The session's streaming queries (<c>spark.streams</c>): <c>await session.Streams.ActiveAsync()</c>.</summary>
     public Streaming.StreamingQueryManager Streams => new(this);
 

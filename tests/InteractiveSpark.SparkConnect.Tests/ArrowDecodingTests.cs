@@ -608,7 +608,7 @@ public sealed class ArrowDecodingTests(SparkFixture spark)
 /// <summary>Runs SQL through the session's client and decodes the result with <see cref="ArrowResults"/>.</summary>
 internal static class ArrowQuery
 {
-    public static Task<(StructType Schema, List<Row> Rows)> CollectAsync(SparkSession session, string query) =>
+    public static Task<(StructType Schema, IReadOnlyList<Row> Rows)> CollectAsync(SparkSession session, string query) =>
         ArrowResults.CollectAsync(session.Client.ExecuteAsync(TestPlans.Sql(query), null, default));
 
     public static async Task<Row> SingleRowAsync(SparkSession session, string query)

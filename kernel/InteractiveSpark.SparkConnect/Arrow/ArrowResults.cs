@@ -82,22 +82,20 @@ internal static class ArrowResults
 
     /// <summary>
     /// Every row of an ExecutePlan response stream, with the result's schema: the Spark schema the server sent,
-    /// else the one derived from the Arrow data, else (no schema and no batch) an empty struct.
+    /// else the one derived from the Arrow data, else (no schema and no batch) an empty struct. The rows stay in their
+    /// Arrow batches (see <see cref="ColumnarRowList"/>): a value is decoded when it is read.
     /// </summary>
-    public static async Task<(StructType Schema, List<Row> Rows)> CollectAsync(IAsyncEnumerable<ExecutePlanResponse> responses, CancellationToken ct = default)
+    public static async Task<(StructType Schema, IReadOnlyList<Row> Rows)> CollectAsync(IAsyncEnumerable<ExecutePlanResponse> responses, CancellationToken ct = default)
     {
         StructType? sparkSchema = null;
         StructType? schema = null;
-        var rows = new List<Row>();
+        var batches = new List<ColumnarRows>();
         await foreach (var batch in ReadBatchesAsync(responses, s => sparkSchema = s, ct).ConfigureAwait(false))
         {
-            using (batch)
-            {
-                schema = RowDecoder.ResolveSchema(batch, sparkSchema);
-                rows.AddRange(RowDecoder.Decode(batch, schema));
-            }
+            schema = RowDecoder.ResolveSchema(batch, sparkSchema);
+            batches.Add(new ColumnarRows(batch, schema));
         }
-        return (sparkSchema ?? schema ?? new StructType(), rows);
+        return (sparkSchema ?? schema ?? new StructType(), new ColumnarRowList(batches));
     }
 
     // Spark compresses result batches when spark.sql.execution.arrow.compression.codec is lz4 or zstd.

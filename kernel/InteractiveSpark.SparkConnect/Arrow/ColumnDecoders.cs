@@ -50,6 +50,15 @@ internal abstract class ColumnDecoder
     public abstract object? Get(int index);
 
     /// <summary>
+    /// Throws the <see cref="OverflowException"/> that reading a value would throw (a date or time beyond the .NET
+    /// type's range), for every value at once: a collected result, read lazily from Arrow, fails when it is collected,
+    /// as a streamed one does, not at some later read. Only the types whose conversion can fail look at their values.
+    /// </summary>
+    public virtual void CheckRange()
+    {
+    }
+
+    /// <summary>
     /// Writes values <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> - 1 to
     /// <c>dest[destIndex]</c>, <c>dest[destIndex + stride]</c>, ... (a column of row buffers, or a flat array).
     /// </summary>
@@ -65,11 +74,23 @@ internal interface IRawConverter<TRaw>
     static abstract object Convert(TRaw raw);
 }
 
+/// <summary>A column whose values can be read as <typeparamref name="T"/> without boxing.</summary>
+internal interface IUnboxedColumn<T>
+{
+    /// <summary>The value at <paramref name="index"/>; false when it is null (or not readable as <typeparamref name="T"/>).</summary>
+    bool TryRead(int index, out T value);
+}
+
 /// <summary>A fixed-width column (ints, floats, dates, intervals, ...): values read as a span of <typeparamref name="TRaw"/>.</summary>
-internal sealed class FixedWidthDecoder<TRaw, TConv> : ColumnDecoder
+internal sealed class FixedWidthDecoder<TRaw, TConv> : ColumnDecoder, IUnboxedColumn<TRaw>
     where TRaw : unmanaged
     where TConv : struct, IRawConverter<TRaw>
 {
+    // Only columns whose .NET value is the raw Arrow value itself (not dates or intervals stored as ints) read unboxed.
+    private static readonly bool IsIdentity = typeof(TConv) == typeof(SByteConv) || typeof(TConv) == typeof(Int16Conv)
+        || typeof(TConv) == typeof(Int32Conv) || typeof(TConv) == typeof(Int64Conv)
+        || typeof(TConv) == typeof(SingleConv) || typeof(TConv) == typeof(DoubleConv);
+
     private readonly ReadOnlyMemory<byte> _values;
     private readonly int _offset;
 
@@ -82,6 +103,29 @@ internal sealed class FixedWidthDecoder<TRaw, TConv> : ColumnDecoder
     private ReadOnlySpan<TRaw> Values => MemoryMarshal.Cast<byte, TRaw>(_values.Span).Slice(_offset, Length);
 
     public override object? Get(int index) => IsNull(index) ? null : TConv.Convert(Values[index]);
+
+    // Dates are the fixed-width values whose conversion can overflow (DateOnly ends at 9999-12-31).
+    private static readonly bool CanOverflow = typeof(TConv) == typeof(Date32Conv) || typeof(TConv) == typeof(Date64Conv);
+
+    public override void CheckRange()
+    {
+        if (!CanOverflow) return;
+        for (int i = 0; i < Length; i++)
+        {
+            if (!IsNull(i)) TConv.Convert(Values[i]);
+        }
+    }
+
+    public bool TryRead(int index, out TRaw value)
+    {
+        if (!IsIdentity || IsNull(index))
+        {
+            value = default;
+            return false;
+        }
+        value = Values[index];
+        return true;
+    }
 
     public override void Fill(object?[] dest, int destIndex, int stride, int start, int count)
     {
@@ -185,6 +229,15 @@ internal sealed class TimestampDecoder : ColumnDecoder
 
     public override object? Get(int index) => IsNull(index) ? null : Convert(Values[index]);
 
+    public override void CheckRange()
+    {
+        var values = Values;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!IsNull(i)) _scale.ToTicks(values[i], "timestamp");
+        }
+    }
+
     public override void Fill(object?[] dest, int destIndex, int stride, int start, int count)
     {
         var values = Values.Slice(start, count);
@@ -210,6 +263,15 @@ internal sealed class DurationDecoder : ColumnDecoder
 
     public override object? Get(int index) =>
         IsNull(index) ? null : new TimeSpan(_scale.ToTicks(MemoryMarshal.Cast<byte, long>(_values.Span)[_offset + index], "day-time interval"));
+
+    public override void CheckRange()
+    {
+        var values = MemoryMarshal.Cast<byte, long>(_values.Span).Slice(_offset, Length);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!IsNull(i)) _scale.ToTicks(values[i], "day-time interval");
+        }
+    }
 }
 
 /// <summary>time32/time64 (Spark's TIME: nanoseconds since midnight) to <see cref="TimeOnly"/>.</summary>

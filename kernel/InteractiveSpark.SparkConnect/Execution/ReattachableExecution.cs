@@ -28,7 +28,7 @@ internal sealed class ReattachableExecution
     private static readonly TimeSpan StableStream = TimeSpan.FromSeconds(10);
 
     private readonly SparkConnectClient client;
-    private readonly ExecutePlanRequest request;
+    private readonly ExecutePlanRequest? request;
     private readonly IProgress<ExecutionProgress>? progress;
     private AsyncServerStreamingCall<ExecutePlanResponse>? call;
     private string? lastResponseId;
@@ -50,9 +50,22 @@ internal sealed class ReattachableExecution
         this.client = client;
         this.request = request;
         this.progress = progress;
+        OperationId = request.OperationId;
     }
 
-    internal string OperationId => request.OperationId;
+    /// <summary>
+    /// Follows an operation that another client started (a kernel that died, say): it only ever reattaches, from the
+    /// first response the server still holds, and never sends the plan, so the query cannot run twice.
+    /// </summary>
+    internal ReattachableExecution(SparkConnectClient client, string operationId, IProgress<ExecutionProgress>? progress)
+    {
+        this.client = client;
+        request = null;
+        this.progress = progress;
+        OperationId = operationId;
+    }
+
+    internal string OperationId { get; }
 
     /// <summary>The responses, in order, each exactly once, ending with ResultComplete.</summary>
     internal async IAsyncEnumerable<ExecutePlanResponse> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -60,7 +73,9 @@ internal sealed class ReattachableExecution
         var finished = false;
         try
         {
-            call = client.StartExecute(request, cancellationToken);
+            call = request is null
+                ? client.StartReattach(OperationId, lastResponseId: null, cancellationToken)
+                : client.StartExecute(request, cancellationToken);
             OnStreamStarted();
             while (await NextAsync(cancellationToken).ConfigureAwait(false) is { } response)
             {
@@ -183,7 +198,7 @@ internal sealed class ReattachableExecution
                 wait = client.Backoff(failures - 1);
                 SparkConnectClient.LogReattaching(client.Logger, client.SessionId, OperationId, SparkConnectClient.DescribeForLog(e), failures);
             }
-            catch (RpcException e) when (!receivedAny && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_NOT_FOUND")
+            catch (RpcException e) when (request is not null && !receivedAny && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_NOT_FOUND")
             {
                 // A reattach before any response found no such operation: the first ExecutePlan never reached the
                 // server, so sending it again cannot run the query twice (the server also refuses a reused operation id).

@@ -36,4 +36,12 @@ internal sealed partial class SparkConnectClient
     [LoggerMessage(EventId = 120, Level = LogLevel.Warning,
         Message = "Spark session {SessionId}: {Operation} failed: {ErrorClass} {Message}")]
     private static partial void LogFailedCore(ILogger logger, string sessionId, string operation, string errorClass, string message);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information,
+        Message = "Spark session {SessionId} detached (the server keeps it for a later attach)")]
+    private static partial void LogDetached(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information,
+        Message = "Spark session {SessionId} attached at {Endpoint}: {Running} operation(s) still running")]
+    internal static partial void LogAttached(ILogger logger, string sessionId, string endpoint, int running);
 }

@@ -425,9 +425,17 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         }
 
         var execution = new ReattachableExecution(this, request, options?.Progress);
-        await foreach (var response in execution.RunAsync(cancellationToken).ConfigureAwait(false))
+        OnOperationStarted(request);
+        try
         {
-            yield return response;
+            await foreach (var response in execution.RunAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return response;
+            }
+        }
+        finally
+        {
+            OnOperationEnded(request.OperationId);
         }
     }
 

@@ -8,7 +8,10 @@ namespace InteractiveSpark.Cli;
 /// <c>ispark sessions [--stop NAME|ID] [--prune [--marathon URL --group G --all-owners]]</c>: the interactive Docker
 /// sessions on this engine, seen from a terminal, and the broom for sessions whose driver has ended.
 /// </summary>
-/// <remarks>Local sessions live inside their notebook kernel (no registry on disk), so only container sessions are listed.</remarks>
+/// <remarks>
+/// First the sessions recorded on this PC whose kernel is gone (any launcher: what a new kernel can attach to), then
+/// the Docker engine's session containers.
+/// </remarks>
 internal static class SessionsCommand
 {
     public static Command Create()
@@ -36,6 +39,11 @@ internal static class SessionsCommand
             {
                 Console.Error.WriteLine("ispark sessions: --marathon and --all-owners go with --prune.");
                 return ExitCodes.BadInput;
+            }
+
+            if (parse.GetValue(stop) is null)
+            {
+                await AttachableSessionsView.WriteAsync(Console.Out, cancellationToken).ConfigureAwait(false);
             }
 
             try

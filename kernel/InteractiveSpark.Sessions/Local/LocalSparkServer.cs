@@ -47,6 +47,22 @@ public sealed partial record LocalSparkServerOptions
     /// <summary>The process whose death stops the server; this process unless a test says otherwise.</summary>
     internal int? OwnerProcessId { get; init; }
 
+    /// <summary>
+    /// Whether the server outlives its owner (<c>--keep-alive</c>): when the owner dies it waits for another process to
+    /// take it over (an attach writes its process id into <see cref="LeaseFile"/>) and stops itself only after
+    /// <see cref="IdleTimeout"/> with no owner and no Spark job running. Off by default: a local driver ends with its kernel.
+    /// </summary>
+    public bool KeepAlive { get; init; }
+
+    /// <summary>With <see cref="KeepAlive"/>: how long the server waits without an owner (and with no job running) before it stops. Default 10 minutes.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// With <see cref="KeepAlive"/>: the file holding the process id of the server's current owner (written at start,
+    /// rewritten by whoever attaches). Null puts one in the session records' folder.
+    /// </summary>
+    public string? LeaseFile { get; init; }
+
     /// <summary>Where the server's log goes; null keeps only the last lines in memory.</summary>
     public string? LogFile { get; init; }
 
@@ -87,6 +103,12 @@ public sealed partial class LocalSparkServer : IAsyncDisposable
     /// <summary>The server's process id.</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>With keep-alive: the file naming the server's current owner process; else null.</summary>
+    public string? LeaseFile { get; private init; }
+
+    /// <summary>The server's working folder (kept after a keep-alive server's owner dies: the server still uses it).</summary>
+    public string WorkingDirectory { get; private init; } = "";
+
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
@@ -115,14 +137,29 @@ public sealed partial class LocalSparkServer : IAsyncDisposable
         var ownsWorkDir = options.WorkingDirectory is null;
         var workDir = options.WorkingDirectory ?? Directory.CreateTempSubdirectory("ispark-local-").FullName;
         psi.WorkingDirectory = workDir;
-        if (!OperatingSystem.IsWindows())
+        var owner = (options.OwnerProcessId ?? Environment.ProcessId).ToString(CultureInfo.InvariantCulture);
+        string? leaseFile = null;
+        if (!OperatingSystem.IsWindows() && options.KeepAlive)
+        {
+            // The watchdog follows whoever holds the lease, so a kernel that attaches later keeps the driver alive.
+            leaseFile = LocalLease.Create(options.LeaseFile, owner);
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(LeaseWatchdog);
+            psi.ArgumentList.Add("ispark-local-spark");
+            psi.ArgumentList.Add(leaseFile);
+            psi.ArgumentList.Add(Math.Max(1, (long)options.IdleTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(uiPort?.ToString(CultureInfo.InvariantCulture) ?? "0");
+            psi.ArgumentList.Add(ownsWorkDir ? workDir : "");
+            psi.ArgumentList.Add(JavaExecutable());
+        }
+        else if (!OperatingSystem.IsWindows())
         {
             // A watchdog shell owns the JVM: it forwards SIGTERM, and stops Spark when this process dies without
             // disposing the server (a notebook kernel killed with SIGKILL), so that no driver outlives its owner.
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add(ParentWatchdog);
             psi.ArgumentList.Add("ispark-local-spark");
-            psi.ArgumentList.Add((options.OwnerProcessId ?? Environment.ProcessId).ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(owner);
             psi.ArgumentList.Add(JavaExecutable());
         }
 
@@ -220,8 +257,12 @@ public sealed partial class LocalSparkServer : IAsyncDisposable
             log,
             new SparkConnectionString { Host = "localhost", Port = port, Token = token },
             uiPort,
-            ownsWorkDir ? workDir : null,
-            logger);
+            ownsWorkDir && !options.KeepAlive ? workDir : null,
+            logger)
+        {
+            LeaseFile = leaseFile,
+            WorkingDirectory = workDir,
+        };
         process.Exited += (_, _) => server.OnExited();
         try
         {
@@ -337,6 +378,36 @@ public sealed partial class LocalSparkServer : IAsyncDisposable
         while kill -0 "$owner" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
         kill -TERM $child 2>/dev/null
         wait $child
+        """;
+
+    // $1 the lease file (the owner's pid), $2 the idle timeout in seconds, $3 the UI port (0: none), $4 a working folder
+    // to remove at the end (empty: none), the rest the java command. While the lease's process lives, or Spark runs a
+    // job (asked of its UI's REST API when curl is there), the idle clock restarts; once it reaches the timeout the JVM
+    // is stopped and the lease (and the folder) removed.
+    private const string LeaseWatchdog = """
+        lease=$1; idle_timeout=$2; ui=$3; workdir=$4; shift 4
+        "$@" </dev/null &
+        child=$!
+        cleanup() { rm -f "$lease"; [ -n "$workdir" ] && rm -rf "$workdir"; }
+        trap 'kill -TERM $child 2>/dev/null; wait $child; rc=$?; cleanup; exit $rc' TERM INT
+        busy() {
+          [ "$ui" != 0 ] && command -v curl >/dev/null 2>&1 || return 1
+          app=$(curl -s -m 2 "http://127.0.0.1:$ui/api/v1/applications" | sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p' | head -n 1)
+          [ -n "$app" ] && curl -s -m 2 "http://127.0.0.1:$ui/api/v1/applications/$app/jobs?status=running" | grep -q '"jobId"'
+        }
+        last=$(date +%s)
+        while kill -0 $child 2>/dev/null; do
+          owner=$(cat "$lease" 2>/dev/null)
+          if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then last=$(date +%s)
+          elif busy; then last=$(date +%s)
+          elif [ $(( $(date +%s) - last )) -ge "$idle_timeout" ]; then break; fi
+          sleep 1
+        done
+        kill -TERM $child 2>/dev/null
+        wait $child
+        rc=$?
+        cleanup
+        exit $rc
         """;
 
     private static string JavaExecutable()

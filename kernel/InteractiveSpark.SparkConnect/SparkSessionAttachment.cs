@@ -22,5 +22,6 @@ public record SparkSessionAttachment
     public IReadOnlyList<SparkOperation> Operations { get; init; } = [];
 
     /// <summary>The session id (from <see cref="Connection"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string SessionId => Connection.SessionId ?? throw new InvalidOperationException("The attachment's connection has no session_id.");
 }

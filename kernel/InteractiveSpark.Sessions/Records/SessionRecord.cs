@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.Sessions.Records;
@@ -49,6 +50,7 @@ public sealed record SessionRecord : SparkSessionAttachment
     public bool KeepAlive { get; init; }
 
     /// <summary>Whether the process that holds the session is still running.</summary>
+    [JsonIgnore]
     public bool OwnerIsAlive => OwnerProcessId > 0 && ProcessIsAlive(OwnerProcessId);
 
     /// <inheritdoc />

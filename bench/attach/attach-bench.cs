@@ -22,7 +22,7 @@ try
         DriverMemory = "1g", UiPort = null,
     });
     var first = await SparkSession.ConnectAsync(server.ConnectionString);
-    await first.Sql("SELECT 1").CollectAsync();
+    await (await first.SqlAsync("SELECT 1")).CollectAsync();
     fresh.Stop();
 
     using (new SessionRecordKeeper(store, new SessionRecord
@@ -41,7 +41,7 @@ try
     LocalLease.Take(record.LeaseFile!);
     await using (var second = await SparkSession.AttachAsync(record))
     {
-        await second.Sql("SELECT 1").CollectAsync();
+        await (await second.SqlAsync("SELECT 1")).CollectAsync();
         attach.Stop();
     }
 

@@ -15,10 +15,10 @@ public sealed class AttachTests(SparkFixture spark)
     public async Task An_attached_session_has_its_view_its_setting_and_the_rows_of_the_query_that_ran_when_its_client_left()
     {
         var first = await spark.ConnectAsync();
-        await first.Sql("CREATE OR REPLACE TEMP VIEW attach_view AS SELECT id * 10 AS v FROM range(5)").CollectAsync();
+        await (await first.SqlAsync("CREATE OR REPLACE TEMP VIEW attach_view AS SELECT id * 10 AS v FROM range(5)")).CollectAsync();
         await first.Conf.SetAsync("spark.sql.shuffle.partitions", "7");
         var operationId = Guid.NewGuid().ToString();
-        var running = first.Sql(SlowQuery).CollectAsync(new ExecutionOptions { OperationId = operationId });
+        var running = (await first.SqlAsync(SlowQuery)).CollectAsync(new ExecutionOptions { OperationId = operationId });
         await WaitUntilAsync(() => first.RunningOperations.Any(o => o.OperationId == operationId));
         await WaitUntilAsync(async () => await first.GetOperationStateAsync(operationId) == SparkOperationState.Running);
 
@@ -40,7 +40,7 @@ public sealed class AttachTests(SparkFixture spark)
             var rows = await second.FetchOperationAsync(attachment.Operations[0]);
             rows.Select(r => r.Get<long>("id")).Should().Equal(0L, 1L, 2L);
 
-            (await second.Sql("SELECT sum(v) AS s FROM attach_view").CollectAsync())[0].Get<long>("s").Should().Be(100);
+            (await (await second.SqlAsync("SELECT sum(v) AS s FROM attach_view")).CollectAsync())[0].Get<long>("s").Should().Be(100);
             (await second.Conf.GetAsync("spark.sql.shuffle.partitions")).Should().Be("7");
 
             // Not run twice: the server knows exactly the operations this test sent, the slow one once.
@@ -59,7 +59,7 @@ public sealed class AttachTests(SparkFixture spark)
     public async Task Attaching_to_a_closed_session_says_it_is_gone_in_one_message()
     {
         var first = await spark.ConnectAsync();
-        await first.Sql("SELECT 1").CollectAsync();
+        await (await first.SqlAsync("SELECT 1")).CollectAsync();
         var attachment = first.Attachment;
         await first.DisposeAsync(); // released: the server closes it
 
@@ -73,7 +73,7 @@ public sealed class AttachTests(SparkFixture spark)
     public async Task Attaching_to_a_replaced_session_is_refused_and_an_unknown_one_creates_nothing()
     {
         var first = await spark.ConnectAsync();
-        await first.Sql("SELECT 1").CollectAsync();
+        await (await first.SqlAsync("SELECT 1")).CollectAsync();
         var attachment = first.Attachment;
         await first.DetachAsync();
         try

@@ -16,7 +16,7 @@ public sealed class SessionRecordTests(SparkFixture spark) : IDisposable
     {
         var store = new SessionRecordStore(_folder);
         var first = await spark.ConnectAsync();
-        await first.Sql("CREATE OR REPLACE TEMP VIEW record_view AS SELECT 42 AS answer").CollectAsync();
+        await (await first.SqlAsync("CREATE OR REPLACE TEMP VIEW record_view AS SELECT 42 AS answer")).CollectAsync();
         var record = new SessionRecord
         {
             Connection = first.Attachment.Connection,
@@ -48,7 +48,7 @@ public sealed class SessionRecordTests(SparkFixture spark) : IDisposable
 
         await using (var second = await SparkSession.AttachAsync(found))
         {
-            (await second.Sql("SELECT answer FROM record_view").CollectAsync())[0].Get<int>("answer").Should().Be(42);
+            (await (await second.SqlAsync("SELECT answer FROM record_view")).CollectAsync())[0].Get<int>("answer").Should().Be(42);
         }
 
         store.Delete(found.SessionId);

@@ -33,7 +33,7 @@ public sealed class KeepAliveTests(ITestOutputHelper output) : IDisposable
         {
             // The kernel's side: a view, a setting, a query in flight, and the record its keeper writes.
             var first = await SparkSession.ConnectAsync(server.ConnectionString);
-            await first.Sql("CREATE OR REPLACE TEMP VIEW kept AS SELECT id FROM range(10)").CollectAsync();
+            await (await first.SqlAsync("CREATE OR REPLACE TEMP VIEW kept AS SELECT id FROM range(10)")).CollectAsync();
             await first.Conf.SetAsync("spark.sql.shuffle.partitions", "3");
             using var keeper = new SessionRecordKeeper(store, new SessionRecord
             {
@@ -42,7 +42,7 @@ public sealed class KeepAliveTests(ITestOutputHelper output) : IDisposable
                 UiUri = new Uri($"http://localhost:{server.UiPort}/"), Created = DateTimeOffset.UtcNow, OwnerProcessId = kernel.Id,
                 IdleTimeout = IdleTimeout, KeepAlive = true,
             }, first);
-            var query = first.Sql("SELECT id, reflect('java.lang.Thread', 'sleep', CAST(8000 AS BIGINT)) AS slept FROM range(4)").CollectAsync();
+            var query = (await first.SqlAsync("SELECT id, reflect('java.lang.Thread', 'sleep', CAST(8000 AS BIGINT)) AS slept FROM range(4)")).CollectAsync();
             await WaitUntilAsync(() => keeper.Record.Operations.Count == 1);
             var operation = keeper.Record.Operations[0];
 
@@ -62,7 +62,7 @@ public sealed class KeepAliveTests(ITestOutputHelper output) : IDisposable
             LocalLease.Take(record.LeaseFile!).Should().BeTrue();
             var second = await SparkSession.AttachAsync(record);
             output.WriteLine($"attached {clock.Elapsed.TotalMilliseconds:0} ms after the record was read");
-            (await second.Sql("SELECT count(*) AS n FROM kept").CollectAsync())[0].Get<long>("n").Should().Be(10);
+            (await (await second.SqlAsync("SELECT count(*) AS n FROM kept")).CollectAsync())[0].Get<long>("n").Should().Be(10);
             (await second.Conf.GetAsync("spark.sql.shuffle.partitions")).Should().Be("3");
             var rows = await second.FetchOperationAsync(operation);
             rows.Select(r => r.Get<long>("id")).Should().Equal(0L, 1L, 2L, 3L);

@@ -17,6 +17,7 @@ internal static class IsparkCli
         JobsCommand.CreateJobs(),
         JobsCommand.CreateLogs(),
         SessionsCommand.Create(),
+        KernelCommand.Create(),
     };
 
     /// <summary>Runs ispark with <paramref name="args"/> as <c>Main</c> would (Console.Error and Console.Out as they are now); returns the exit code.</summary>
@@ -79,8 +80,13 @@ internal static class IsparkCli
             // ProcessTerminationTimeout must be set: a new InvocationConfiguration has none, and then Ctrl+C (SIGINT) or SIGTERM kill
             // the process at once, leaving a job's container or Marathon group behind. With it, the command's token is cancelled
             // and it gets this long to remove what it started (a Marathon group: DELETE, then wait until Marathon forgets it).
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(100) })
-                .ConfigureAwait(false);
+            // The kernel handles SIGINT and SIGTERM itself (SIGINT interrupts a cell, it does not end the kernel): no termination handling here.
+            var kernel = parse.CommandResult.Command.Name == KernelCommand.Name;
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = kernel ? null : TimeSpan.FromSeconds(100),
+            }).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

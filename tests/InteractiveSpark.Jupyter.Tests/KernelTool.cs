@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using InteractiveSpark.Jupyter.KernelSpec;
+
+namespace InteractiveSpark.Jupyter.Tests;
+
+/// <summary>
+/// The real kernel program for Jupyter's own clients: `dotnet ispark.dll kernel install --prefix` into a folder of these
+/// tests (once per run), and processes run with JUPYTER_PATH pointing there, so Jupyter finds "interactivespark-csharp".
+/// </summary>
+internal static class KernelTool
+{
+    private static readonly Lazy<Task<string>> Installed = new(InstallAsync);
+
+    /// <summary>The repository root.</summary>
+    public static string Root { get; } = typeof(KernelTool).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
+    /// <summary>Debian's Python (the one with Jupyter's packages), not a pyenv or venv that may shadow it on PATH.</summary>
+    public const string Python = "/usr/bin/python3";
+
+    /// <summary>Debian's jupyter.</summary>
+    public const string Jupyter = "/usr/bin/jupyter";
+
+    /// <summary>ispark.dll as built beside these tests.</summary>
+    public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "ispark.dll");
+
+    /// <summary>The JUPYTER_PATH that holds the installed kernelspec.</summary>
+    public static Task<string> JupyterPathAsync() => Installed.Value;
+
+    /// <summary>A fresh folder under artifacts/ for one test's files (kept for a look after a failure).</summary>
+    public static string NewRunFolder(string name)
+    {
+        var folder = Path.Combine(Root, "artifacts", "jupyter-tests", $"{name}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static async Task<string> InstallAsync()
+    {
+        var prefix = Path.Combine(Root, "artifacts", "jupyter-tests", "prefix");
+        var (exitCode, output) = await RunAsync("dotnet", [ToolPath, "kernel", "install", "--prefix", prefix], TimeSpan.FromMinutes(1));
+        exitCode.Should().Be(0, output);
+        var spec = Path.Combine(prefix, "share", "jupyter", "kernels", KernelSpecInstaller.KernelName, "kernel.json");
+        File.Exists(spec).Should().BeTrue(output);
+        return Path.Combine(prefix, "share", "jupyter");
+    }
+
+    /// <summary>Runs a process to its end (killed after <paramref name="timeout"/>); stdout and stderr together.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            lock (output)
+            {
+                return (-1, $"{file} did not end within {timeout.TotalSeconds} s and was killed:\n{output}");
+            }
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+}

@@ -107,7 +107,7 @@ public sealed class CSharpCellsTests(CSharpCellsFixture cells)
         var url = cells.Spark.Url.Replace("\"", "\\\"", StringComparison.Ordinal);
         (await Run($"var spark = await SparkSession.ConnectAsync(\"{url}\");")).ErrorName.Should().BeNull();
         var output = new RecordingOutput();
-        var shown = await _cells.ExecuteAsync("spark.Sql(\"SELECT id, id * id AS square FROM range(3)\")", output, default);
+        var shown = await _cells.ExecuteAsync("await spark.SqlAsync(\"SELECT id, id * id AS square FROM range(3)\")", output, default);
 
         shown.ErrorName.Should().BeNull(shown.ErrorValue);
         output.LastResult!["text/html"].Should().Contain("<table").And.Contain("square");
@@ -116,7 +116,7 @@ public sealed class CSharpCellsTests(CSharpCellsFixture cells)
         using var interrupt = new CancellationTokenSource();
         var watch = Stopwatch.StartNew();
         var longCell = new RecordingOutput();
-        var running = _cells.ExecuteAsync("Console.WriteLine(\"started\");\n(await spark.Sql(\"SELECT sum(id) FROM range(0, 100000000000)\").CollectAsync()).Count", longCell, interrupt.Token);
+        var running = _cells.ExecuteAsync("Console.WriteLine(\"started\");\nvar endless = await spark.SqlAsync(\"SELECT sum(id) FROM range(0, 100000000000)\");\nvar rows = await endless.CollectAsync();\nrows.Count", longCell, interrupt.Token);
         while (!longCell.Stdout.Contains("started", StringComparison.Ordinal) && watch.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(50);

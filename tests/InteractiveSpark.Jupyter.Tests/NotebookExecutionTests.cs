@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace InteractiveSpark.Jupyter.Tests;
+
+/// <summary>
+/// A notebook executed by Jupyter's own nbconvert on `ispark kernel` (the installed kernelspec), against the real Spark
+/// server: the DataFrame shows as the product's table, console output and an updated display land in their cells.
+/// </summary>
+[Collection(CSharpCellsCollection.Name)]
+public sealed class NotebookExecutionTests(CSharpCellsFixture fixture)
+{
+    [Fact]
+    public async Task Nbconvert_executes_a_spark_notebook_on_this_kernel()
+    {
+        var folder = KernelTool.NewRunFolder("nbconvert");
+        var output = Path.Combine(folder, "kernel-smoke.out.ipynb");
+        var (exitCode, log) = await KernelTool.RunAsync(
+            KernelTool.Jupyter,
+            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=interactivespark-csharp",
+             "--output", output, Path.Combine(AppContext.BaseDirectory, "Notebooks", "kernel-smoke.ipynb")],
+            TimeSpan.FromMinutes(4),
+            new Dictionary<string, string> { ["JUPYTER_PATH"] = await KernelTool.JupyterPathAsync(), ["ISPARK_TEST_SPARK"] = fixture.Spark.Url });
+
+        exitCode.Should().Be(0, log);
+        var text = await File.ReadAllTextAsync(output);
+        var cells = JsonNode.Parse(text)!["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").ToList();
+        Outputs(cells[0]).Should().BeEmpty("a #r of the product's own package does nothing on this kernel");
+        var table = Outputs(cells[1]).Single();
+        ((string?)table["output_type"]).Should().Be("execute_result");
+        Data(table, "text/html").Should().Contain("<table").And.Contain("square");
+        Data(table, "text/plain").Should().Contain("square");
+        Text(Outputs(cells[2]).Single()["text"]).Should().StartWith("Spark 4.");
+        // nbclient applies update_display_data to the display it names: the notebook keeps the last value only.
+        Data(Outputs(cells[3]).Single(), "text/plain").Should().Be("step 2 of 2");
+        if (fixture.Spark.Token is { Length: > 0 } token)
+        {
+            text.Should().NotContain(token);
+        }
+    }
+
+    private static string Text(JsonNode? text) => text is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)text ?? "";
+
+    private static List<JsonNode> Outputs(JsonNode? cell) => [.. cell!["outputs"]!.AsArray().Select(o => o!)];
+
+    private static string Data(JsonNode output, string mime) => output["data"]![mime] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)output["data"]![mime] ?? "";
+}

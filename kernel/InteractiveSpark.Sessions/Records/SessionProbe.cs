@@ -65,8 +65,11 @@ public static class SessionProbe
             var session = await SparkSession.AttachAsync(record, options, cancellationToken).ConfigureAwait(false);
             try
             {
+                // Running on the server, or ended with results still held for an operation that was in flight when its kernel
+                // left; an operation that merely ended a moment ago (its release still on its way) is not "still running".
                 var running = session.AttachedOperations
-                    .Where(o => o.Value is SparkOperationState.Running or SparkOperationState.Ending)
+                    .Where(o => o.Value is SparkOperationState.Running
+                                || (o.Value is SparkOperationState.Ending && record.Operations.Any(r => r.OperationId == o.Key)))
                     .Select(o => record.Operations.FirstOrDefault(r => r.OperationId == o.Key) ?? new SparkOperation(o.Key, default, "(started elsewhere)"))
                     .ToArray();
                 return new AttachableSession(record, AttachableState.Alive, running, null);

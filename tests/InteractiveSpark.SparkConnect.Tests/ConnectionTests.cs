@@ -119,12 +119,14 @@ public sealed class ConnectionTests(SparkFixture spark)
             (await session.VersionAsync()).Should().Be("4.2.0");
         }
 
-        var before = gateway.BytesToUpstream;
+        // Counted by connection: the disposed session's connection may still send its last frames while this runs.
+        var connectionsBefore = gateway.AcceptedConnections;
         var wrongPin = certificate.GetCertHashString(HashAlgorithmName.SHA256);
         var error = (await FluentActions.Awaiting(() => SparkSession.ConnectAsync(url, new SparkSessionOptions { PinnedServerCertificateSha256 = wrongPin }))
             .Should().ThrowExactlyAsync<SparkException>()).Which;
         error.Message.Should().Contain("TLS");
-        gateway.BytesToUpstream.Should().Be(before, "with the wrong certificate not one byte, let alone the token, gets through");
+        gateway.AcceptedConnections.Should().BeGreaterThan(connectionsBefore, "the client reached the relay");
+        gateway.BytesToUpstreamSince(connectionsBefore).Should().Be(0, "with the wrong certificate not one byte, let alone the token, gets through");
 
         // Without a pin the system's trusted roots decide, and they do not trust a self-signed certificate.
         (await FluentActions.Awaiting(() => SparkSession.ConnectAsync(url)).Should().ThrowExactlyAsync<SparkException>())

@@ -20,8 +20,8 @@ internal sealed class TcpRelay : IAsyncDisposable
     private readonly X509Certificate2? certificate;
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentDictionary<int, (TcpClient Inbound, TcpClient Outbound)> open = new();
+    private readonly ConcurrentDictionary<int, long> bytesToUpstreamByConnection = new();
     private readonly Task acceptLoop;
-    private int nextId;
     private int accepted;
     private long bytesToUpstream;
 
@@ -43,6 +43,15 @@ internal sealed class TcpRelay : IAsyncDisposable
 
     /// <summary>How many bytes the relay has forwarded to the server (after TLS termination, if any).</summary>
     public long BytesToUpstream => Interlocked.Read(ref bytesToUpstream);
+
+    /// <summary>
+    /// How many bytes the relay has forwarded to the server from the connections it accepted after the first
+    /// <paramref name="acceptedBefore"/> (a value of <see cref="AcceptedConnections"/> read earlier). A connection that was
+    /// open before may still send its last frames (a disposed session's GOAWAY) at any time: counting by connection keeps
+    /// those out of what a later attempt is charged with.
+    /// </summary>
+    public long BytesToUpstreamSince(int acceptedBefore) =>
+        bytesToUpstreamByConnection.Where(c => c.Key > acceptedBefore).Sum(c => c.Value);
 
     /// <summary>Starts a plain TCP relay to host:port.</summary>
     public static TcpRelay Start(string upstreamHost, int upstreamPort) => new(upstreamHost, upstreamPort, null);
@@ -103,15 +112,14 @@ internal sealed class TcpRelay : IAsyncDisposable
                 return;
             }
 
-            Interlocked.Increment(ref accepted);
-            _ = Task.Run(() => RelayAsync(inbound));
+            var id = Interlocked.Increment(ref accepted);
+            _ = Task.Run(() => RelayAsync(id, inbound));
         }
     }
 
-    private async Task RelayAsync(TcpClient inbound)
+    private async Task RelayAsync(int id, TcpClient inbound)
     {
         var outbound = new TcpClient();
-        var id = Interlocked.Increment(ref nextId);
         try
         {
             await outbound.ConnectAsync(upstreamHost, upstreamPort, stop.Token);
@@ -131,8 +139,8 @@ internal sealed class TcpRelay : IAsyncDisposable
             }
 
             var serverSide = outbound.GetStream();
-            var up = PumpAsync(clientSide, serverSide, countUpstream: true);
-            var down = PumpAsync(serverSide, clientSide, countUpstream: false);
+            var up = PumpAsync(clientSide, serverSide, upstreamConnection: id);
+            var down = PumpAsync(serverSide, clientSide, upstreamConnection: null);
             await Task.WhenAny(up, down);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException
@@ -148,7 +156,7 @@ internal sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Stream from, Stream to, bool countUpstream)
+    private async Task PumpAsync(Stream from, Stream to, int? upstreamConnection)
     {
         var buffer = new byte[81920];
         try
@@ -162,9 +170,10 @@ internal sealed class TcpRelay : IAsyncDisposable
                 }
 
                 await to.WriteAsync(buffer.AsMemory(0, n), stop.Token);
-                if (countUpstream)
+                if (upstreamConnection is { } connection)
                 {
                     Interlocked.Add(ref bytesToUpstream, n);
+                    bytesToUpstreamByConnection.AddOrUpdate(connection, n, (_, total) => total + n);
                 }
             }
         }

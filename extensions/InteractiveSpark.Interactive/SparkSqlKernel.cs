@@ -97,10 +97,13 @@ internal sealed partial class SparkSqlKernel :
             return;
         }
 
-        results[LastResultName] = preview.Rows;
+        // A public list type: #!share declares the C# variable with the value's own type, and the client's collected
+        // rows are an internal column-backed list that a script cannot name.
+        var rows = preview.Rows.ToList();
+        results[LastResultName] = rows;
         if (resultName is not null)
         {
-            results[resultName] = preview.Rows;
+            results[resultName] = rows;
         }
 
         context.Display(preview);

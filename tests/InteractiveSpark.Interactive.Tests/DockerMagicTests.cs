@@ -82,7 +82,7 @@ public sealed class DockerMagicTests
             result.Outputs.Should().Contain(o => o.Contains("waiting for Spark behind the gateway", StringComparison.Ordinal), "the cell shows the launcher's phases");
             var partitions = await kernel.RunAsync("await dk.Conf.GetAsync(\"spark.sql.shuffle.partitions\")");
             partitions.Outputs.Should().Equal("3");
-            var answer = await kernel.RunAsync("(await (await dk.SqlAsync(\"select 6 * 7\")).CollectAsync())[0][0]!.ToString()");
+            var answer = await kernel.RunAsync("var product = await dk.SqlAsync(\"select 6 * 7\");\n(await product.CollectAsync())[0][0]!.ToString()");
             answer.Outputs.Should().Equal("42");
             kernel.CSharp.TryGetValue<SparkSession>("dk", out var session).Should().BeTrue();
             var open = SparkKernelExtension.SessionsOf(kernel.Root)!.All.Should().ContainSingle().Subject;

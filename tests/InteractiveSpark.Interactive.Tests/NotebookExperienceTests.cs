@@ -54,7 +54,7 @@ public sealed class NotebookExperienceTests(SparkServerFixture spark)
         Regex.Matches(Html(result), "<tr>").Count.Should().Be(101, "a header row and the 100 rows fetched");
         Html(result).Should().Contain(">81-100</label>");
 
-        var small = await kernel.RunAsync("await (await dev.SqlAsync(\"SELECT 42 AS answer\")).DisplayAsync();");
+        var small = await kernel.RunAsync("var small = await dev.SqlAsync(\"SELECT 42 AS answer\");\nawait small.DisplayAsync();");
         small.Error.Should().BeNull();
         small.Outputs.Should().Contain(o => o.EndsWith("1 row") && o.Contains("|    42|"));
     }

@@ -41,14 +41,35 @@ internal static class ExtensionPack
             throw new InvalidOperationException($"dotnet pack wrote no InteractiveSpark.Interactive package to {packagesFolder}:\n{output}");
         }
 
-        foreach (var id in written)
+        // Only a cached package that differs from the one in the folder is removed: test assemblies run side by side,
+        // and removing a package a running kernel has loaded takes its assemblies from under the kernel's next
+        // compilation ("compilation error" in the Marathon cluster notebook while another assembly packed).
+        foreach (var package in Directory.EnumerateFiles(packagesFolder, "InteractiveSpark.*.nupkg"))
         {
+            var fileName = Path.GetFileName(package);
+            var id = PackageId(fileName);
             var cached = Path.Combine(nugetPackagesFolder, id.ToLowerInvariant());
-            if (Directory.Exists(cached))
+            if (Directory.Exists(cached) && !CachedCopyIsIdentical(package, cached, id, fileName))
             {
                 Directory.Delete(cached, recursive: true);
             }
         }
+    }
+
+    /// <summary>Whether the cache holds exactly this package file (NuGet keeps <c>id/version/id.version.nupkg</c>, lower case).</summary>
+    private static bool CachedCopyIsIdentical(string package, string cachedIdFolder, string id, string fileName)
+    {
+        var version = fileName[(id.Length + 1)..^".nupkg".Length];
+        var cachedPackage = Path.Combine(cachedIdFolder, version.ToLowerInvariant(), fileName.ToLowerInvariant());
+        if (!File.Exists(cachedPackage))
+        {
+            return false;
+        }
+
+        using var a = File.OpenRead(package);
+        using var b = File.OpenRead(cachedPackage);
+        return a.Length == b.Length
+            && System.Security.Cryptography.SHA256.HashData(a).AsSpan().SequenceEqual(System.Security.Cryptography.SHA256.HashData(b));
     }
 
     /// <summary>The id of <c>Id.1.2.3[-suffix].nupkg</c>: the name up to the first dot followed by a digit.</summary>

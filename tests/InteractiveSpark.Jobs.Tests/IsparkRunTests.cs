@@ -60,7 +60,7 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
         var (result, output) = await RunTemplateAsync("-p", "day=not-a-date");
 
         result.ExitCode.Should().Be(1, result.Output);
-        result.Output.Should().MatchRegex(@"cell 7 \(id 'query': var report = spark\.Sql\(\) failed: .*CAST_INVALID_INPUT");
+        result.Output.Should().MatchRegex(@"cell 7 \(id 'query': var report = await spark\.SqlAsync\(\) failed: .*CAST_INVALID_INPUT");
         var notebook = OutputNotebook.Load(output);
         OutputNotebook.OutputTypes(notebook.Cell("query")).Should().Contain("error");
         OutputNotebook.OutputText(notebook.Cell("query")).Should().Contain("not-a-date");

@@ -145,7 +145,7 @@ static async Task<bool> PortOpenAsync(int port)
 }
 
 /// <summary>Prints each launcher phase with the time since the run started.</summary>
-sealed class PhaseProgress(Stopwatch watch) : IProgress<string>
+internal sealed class PhaseProgress(Stopwatch watch) : IProgress<string>
 {
     public void Report(string value) => Console.WriteLine($"    +{watch.Elapsed.TotalSeconds:0.00} s {value}");
 }

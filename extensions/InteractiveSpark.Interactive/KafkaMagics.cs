@@ -24,11 +24,11 @@ internal sealed class KafkaMagics
 
     private static readonly TimeSpan DefaultMaxDuration = TimeSpan.FromMinutes(10);
     private static readonly TableRenderOptions Table = TableRenderOptions.Default;
-    private readonly NotebookSparkSessions sessions;
-    private readonly ConcurrentDictionary<KafkaStreamPreview, string> running = new();
-    private string? lastBootstrap;
+    private readonly NotebookSparkSessions _sessions;
+    private readonly ConcurrentDictionary<KafkaStreamPreview, string> _running = new();
+    private string? _lastBootstrap;
 
-    private KafkaMagics(NotebookSparkSessions sessions) => this.sessions = sessions;
+    private KafkaMagics(NotebookSparkSessions sessions) => _sessions = sessions;
 
     public static void Add(CompositeKernel root, NotebookSparkSessions sessions)
     {
@@ -48,7 +48,7 @@ internal sealed class KafkaMagics
         Formatter.SetPreferredMimeTypesFor(typeof(KafkaStreamView), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         root.RegisterForDisposal(() =>
         {
-            foreach (var preview in magics.running.Keys) preview.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
+            foreach (var preview in magics._running.Keys) preview.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
         });
     }
 
@@ -60,7 +60,7 @@ internal sealed class KafkaMagics
             if (string.IsNullOrWhiteSpace(command.Bootstrap)) throw new KafkaSampleException("#!kafka-sample needs --bootstrap host:port.");
             var request = KafkaDirectives.Request(command, DateTimeOffset.UtcNow);
             var connection = command.Connection(command.Bootstrap);
-            lastBootstrap = connection.BootstrapServers;
+            _lastBootstrap = connection.BootstrapServers;
             sample = await new KafkaSampler(connection).SampleAsync(request, context.CancellationToken).ConfigureAwait(false);
         }
         catch (KafkaSampleException e)
@@ -86,9 +86,9 @@ internal sealed class KafkaMagics
     private async Task StreamAsync(KafkaStreamCommand command, KernelInvocationContext context)
     {
         var name = command.Session?.Trim() ?? "";
-        if (sessions.Registry.Find(name) is not { } open)
+        if (_sessions.Registry.Find(name) is not { } open)
         {
-            context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
+            context.Fail(command, message: MagicText.NoSuchSession(name, _sessions));
             return;
         }
 
@@ -103,7 +103,7 @@ internal sealed class KafkaMagics
         try
         {
             if (string.IsNullOrWhiteSpace(command.Topic)) throw new KafkaSampleException("#!kafka-stream needs --topic (or --stop).");
-            var bootstrap = command.Bootstrap ?? lastBootstrap
+            var bootstrap = command.Bootstrap ?? _lastBootstrap
                 ?? throw new KafkaSampleException("#!kafka-stream needs --bootstrap host:port (as the Spark driver reaches the brokers).");
             options = new KafkaStreamOptions(command.Connection(bootstrap), command.Topic)
             {
@@ -139,7 +139,7 @@ internal sealed class KafkaMagics
             return;
         }
 
-        running[preview] = open.Name;
+        _running[preview] = open.Name;
         var displayed = context.Display(new KafkaStreamView(label + ": starting...", null));
         var last = (KafkaStreamSnapshot?)null;
         string ending;
@@ -164,7 +164,7 @@ internal sealed class KafkaMagics
         }
         finally
         {
-            running.TryRemove(preview, out _);
+            _running.TryRemove(preview, out _);
         }
 
         // Stop with a token of its own: the cell's is cancelled when it was interrupted.
@@ -191,10 +191,10 @@ internal sealed class KafkaMagics
         var lines = new List<string>();
         try
         {
-            foreach (var (preview, owner) in running.ToArray())
+            foreach (var (preview, owner) in _running.ToArray())
             {
                 if (owner != sessionName) continue;
-                running.TryRemove(preview, out _);
+                _running.TryRemove(preview, out _);
                 lines.Add(await preview.StopAsync(context.CancellationToken).ConfigureAwait(false));
             }
 

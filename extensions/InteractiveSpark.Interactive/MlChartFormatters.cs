@@ -12,7 +12,7 @@ namespace InteractiveSpark.Interactive;
 /// </summary>
 public static class MlChartFormatters
 {
-    private static int registered;
+    private static int s_registered;
 
     /// <summary>
     /// Where chart HTML takes plotly.js from: the CDN (default; small notebooks) or embedded (about 3.5 MB per chart,
@@ -23,7 +23,7 @@ public static class MlChartFormatters
     /// <summary>Registers the formatters (once per process).</summary>
     public static void Register()
     {
-        if (Interlocked.Exchange(ref registered, 1) != 0) return;
+        if (Interlocked.Exchange(ref s_registered, 1) != 0) return;
         AssemblyLoadContext.Default.Resolving += ResolveFSharpCore;
         Formatter.Register<SparkChart>((chart, writer) => writer.Write(chart.ToHtml(ScriptSource)), HtmlFormatter.MimeType);
         Formatter.Register<SparkChart>((chart, writer) => writer.Write(chart.Title), PlainTextFormatter.MimeType);

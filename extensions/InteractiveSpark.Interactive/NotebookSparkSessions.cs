@@ -10,8 +10,8 @@ namespace InteractiveSpark.Interactive;
 /// </summary>
 internal sealed class NotebookSparkSessions : IDisposable
 {
-    private readonly ProductLog? log;
-    private int disposed;
+    private readonly ProductLog? _log;
+    private int _disposed;
 
     public NotebookSparkSessions()
     {
@@ -19,7 +19,7 @@ internal sealed class NotebookSparkSessions : IDisposable
         // the notebook: the extension says so on load and runs without a log.
         try
         {
-            log = ProductLog.Create(LoggingOptions.FromEnvironment("notebook"));
+            _log = ProductLog.Create(LoggingOptions.FromEnvironment("notebook"));
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
@@ -31,7 +31,7 @@ internal sealed class NotebookSparkSessions : IDisposable
     }
 
     /// <summary>Where sessions and launchers log; null when the log could not be set up (<see cref="LogProblem"/> says why).</summary>
-    public ILoggerFactory? LoggerFactory => log?.LoggerFactory;
+    public ILoggerFactory? LoggerFactory => _log?.LoggerFactory;
 
     /// <summary>Why there is no log, for the load line; null when there is one.</summary>
     public string? LogProblem { get; }
@@ -44,11 +44,11 @@ internal sealed class NotebookSparkSessions : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
             Registry.StopAllAsync().GetAwaiter().GetResult();
-            log?.Dispose();
+            _log?.Dispose();
         }
     }
 

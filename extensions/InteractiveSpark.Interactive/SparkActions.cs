@@ -56,29 +56,29 @@ internal static class SparkActions
     /// <summary>The progress line of one action: shown late (fast actions show none), updated in place, replaced at the end.</summary>
     private sealed class ProgressDisplay : IProgress<ExecutionProgress>, IDisposable
     {
-        private readonly KernelInvocationContext context;
-        private readonly string label;
-        private readonly Stopwatch watch = Stopwatch.StartNew();
-        private readonly Timer timer;
-        private readonly Lock gate = new();
-        private ExecutionProgress? last;
-        private DisplayedValue? shown;
-        private bool finished;
+        private readonly KernelInvocationContext _context;
+        private readonly string _label;
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly Timer _timer;
+        private readonly Lock _gate = new();
+        private ExecutionProgress? _last;
+        private DisplayedValue? _shown;
+        private bool _finished;
 
         public ProgressDisplay(KernelInvocationContext context, string label)
         {
-            this.context = context;
-            this.label = label;
-            timer = new Timer(_ => Refresh(force: true), null, ShowProgressAfter, TimeSpan.FromSeconds(1));
+            _context = context;
+            _label = label;
+            _timer = new Timer(_ => Refresh(force: true), null, ShowProgressAfter, TimeSpan.FromSeconds(1));
         }
 
-        public string ElapsedText => ProgressText.Duration(watch.Elapsed);
+        public string ElapsedText => ProgressText.Duration(_watch.Elapsed);
 
         public void Report(ExecutionProgress value)
         {
-            lock (gate)
+            lock (_gate)
             {
-                last = value;
+                _last = value;
             }
 
             Refresh(force: true);
@@ -87,49 +87,49 @@ internal static class SparkActions
         /// <summary>Replaces the bar with <paramref name="line"/> (or a "done" line); shows it even if no bar was shown when <paramref name="always"/>.</summary>
         public void Finish(string? line, bool always = false)
         {
-            lock (gate)
+            lock (_gate)
             {
-                if (finished)
+                if (_finished)
                 {
                     return;
                 }
 
-                finished = true;
-                timer.Dispose();
-                var final = line ?? $"{label}: done in {ElapsedText}" + (last is { TotalTasks: > 0 } p ? $" ({p.TotalTasks} tasks, {p.Stages.Count} stages)" : "");
-                var view = new SparkProgressView(label, last, watch.Elapsed, final);
-                if (shown is not null)
+                _finished = true;
+                _timer.Dispose();
+                var final = line ?? $"{_label}: done in {ElapsedText}" + (_last is { TotalTasks: > 0 } p ? $" ({p.TotalTasks} tasks, {p.Stages.Count} stages)" : "");
+                var view = new SparkProgressView(_label, _last, _watch.Elapsed, final);
+                if (_shown is not null)
                 {
-                    shown.Update(view);
+                    _shown.Update(view);
                 }
                 else if (always)
                 {
-                    context.Display(view);
+                    _context.Display(view);
                 }
             }
         }
 
-        public void Dispose() => timer.Dispose();
+        public void Dispose() => _timer.Dispose();
 
         private void Refresh(bool force)
         {
-            lock (gate)
+            lock (_gate)
             {
-                if (finished || (!force && shown is null))
+                if (_finished || (!force && _shown is null))
                 {
                     return;
                 }
 
-                var view = new SparkProgressView(label, last, watch.Elapsed);
+                var view = new SparkProgressView(_label, _last, _watch.Elapsed);
                 try
                 {
-                    if (shown is null)
+                    if (_shown is null)
                     {
-                        shown = context.Display(view);
+                        _shown = _context.Display(view);
                     }
                     else
                     {
-                        shown.Update(view);
+                        _shown.Update(view);
                     }
                 }
                 catch (ObjectDisposedException)

@@ -124,12 +124,12 @@ internal static class SparkConnectDirective
 /// <summary><c>#!connect spark --kernel-name N ...</c>: the way .NET Interactive's own data kernels connect; same handler.</summary>
 internal sealed class ConnectSparkDirective : ConnectKernelDirective<ConnectSparkCommand>
 {
-    private readonly SparkConnectHandler handler;
+    private readonly SparkConnectHandler _handler;
 
     public ConnectSparkDirective(SparkConnectHandler handler)
         : base("spark", "Connects to Spark (an existing Spark Connect server, or one it starts) and declares a C# variable holding the session")
     {
-        this.handler = handler;
+        _handler = handler;
         foreach (var parameter in SparkConnectParameters.Create())
         {
             Parameters.Add(parameter);
@@ -141,12 +141,12 @@ internal sealed class ConnectSparkDirective : ConnectKernelDirective<ConnectSpar
         // The session and its C# variable are made by the shared handler; the kernel returned here is the `#!N` Spark SQL
         // kernel, which .NET Interactive adds to the notebook (as it does for its own data kernels).
         var name = connectCommand.ConnectedKernelName;
-        if (!await handler.ConnectAsync(connectCommand, connectCommand.ToValues(), context, addSqlKernel: false).ConfigureAwait(false))
+        if (!await _handler.ConnectAsync(connectCommand, connectCommand.ToValues(), context, addSqlKernel: false).ConfigureAwait(false))
         {
             return [];
         }
 
         var root = (context.HandlingKernel ?? Kernel.Root)?.RootKernel as CompositeKernel;
-        return root?.FindKernelByName(name) is SparkSqlKernel ? [] : [new SparkSqlKernel(name, handler.Sessions.Registry)];
+        return root?.FindKernelByName(name) is SparkSqlKernel ? [] : [new SparkSqlKernel(name, _handler.Sessions.Registry)];
     }
 }

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using InteractiveSpark.Sessions;
-using InteractiveSpark.Sessions.Docker;
-using InteractiveSpark.Sessions.Local;
-using InteractiveSpark.Sessions.Marathon;
 using InteractiveSpark.SparkConnect;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
@@ -118,26 +115,26 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
     /// <summary>One line in the cell that shows the current phase and the time spent, updated in place.</summary>
     private sealed class ProgressLine : IDisposable
     {
-        private readonly string name;
-        private readonly DisplayedValue display;
-        private readonly Stopwatch watch = Stopwatch.StartNew();
-        private readonly Timer timer;
-        private readonly Lock gate = new();
-        private string phase = "starting";
-        private bool finished;
+        private readonly string _name;
+        private readonly DisplayedValue _display;
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly Timer _timer;
+        private readonly Lock _gate = new();
+        private string _phase = "starting";
+        private bool _finished;
 
         public ProgressLine(KernelInvocationContext context, string name)
         {
-            this.name = name;
-            display = KernelInvocationContextExtensions.Display(context, $"{name}: {phase}…", "text/plain");
-            timer = new Timer(_ => Refresh(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+            _name = name;
+            _display = KernelInvocationContextExtensions.Display(context, $"{name}: {_phase}…", "text/plain");
+            _timer = new Timer(_ => Refresh(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         }
 
         public void Phase(string text)
         {
-            lock (gate)
+            lock (_gate)
             {
-                phase = text;
+                _phase = text;
             }
 
             Refresh();
@@ -145,31 +142,31 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
 
         public void Done(string line) => Finish(line);
 
-        public void Failed() => Finish($"{name}: failed after {Elapsed()} (see below)");
+        public void Failed() => Finish($"{_name}: failed after {Elapsed()} (see below)");
 
-        public void Dispose() => timer.Dispose();
+        public void Dispose() => _timer.Dispose();
 
         private void Finish(string line)
         {
-            lock (gate)
+            lock (_gate)
             {
-                finished = true;
-                timer.Dispose();
-                display.Update(line);
+                _finished = true;
+                _timer.Dispose();
+                _display.Update(line);
             }
         }
 
         private void Refresh()
         {
-            lock (gate)
+            lock (_gate)
             {
-                if (!finished)
+                if (!_finished)
                 {
-                    display.Update($"{name}: {phase}… {Elapsed()}");
+                    _display.Update($"{_name}: {_phase}… {Elapsed()}");
                 }
             }
         }
 
-        private string Elapsed() => $"{watch.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+        private string Elapsed() => $"{_watch.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
     }
 }

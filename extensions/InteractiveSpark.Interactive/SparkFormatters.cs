@@ -17,7 +17,7 @@ public static class SparkFormatters
 {
     private static readonly Lock Gate = new();
     private static readonly ConditionalWeakTable<DataFrame, FetchedPreview> Previews = new();
-    private static bool registered;
+    private static bool s_registered;
 
     /// <summary>How many rows <c>display(df)</c> fetches and shows (default 100).</summary>
     public static int DisplayRows { get; set; } = TablePreview.DefaultRows;
@@ -30,12 +30,12 @@ public static class SparkFormatters
     {
         lock (Gate)
         {
-            if (registered)
+            if (s_registered)
             {
                 return;
             }
 
-            registered = true;
+            s_registered = true;
         }
 
         Both<TablePreview>(p => TableRenderer.ToHtml(p, Options), p => TableRenderer.ToText(p, Options));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using InteractiveSpark.Rendering;
@@ -30,14 +29,14 @@ internal sealed partial class SparkSqlKernel :
     /// <summary>The value every SQL cell's rows are kept as.</summary>
     public const string LastResultName = "lastResult";
 
-    private readonly SparkSessionRegistry registry;
-    private readonly Dictionary<string, object?> parameters = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IReadOnlyList<Row>> results = new(StringComparer.Ordinal);
+    private readonly SparkSessionRegistry _registry;
+    private readonly Dictionary<string, object?> _parameters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<Row>> _results = new(StringComparer.Ordinal);
 
     public SparkSqlKernel(string name, SparkSessionRegistry registry)
         : base(name)
     {
-        this.registry = registry;
+        _registry = registry;
         KernelInfo.LanguageName = "SparkSQL";
         KernelInfo.DisplayName = $"Spark SQL - {name}";
         KernelInfo.Description = $"Runs Spark SQL on the Spark session '{name}'";
@@ -59,7 +58,7 @@ internal sealed partial class SparkSqlKernel :
 
     async Task IKernelCommandHandler<SubmitCode>.HandleAsync(SubmitCode command, KernelInvocationContext context)
     {
-        var open = registry.Find(Name);
+        var open = _registry.Find(Name);
         if (open is null)
         {
             context.Fail(command, message: $"The Spark session '{Name}' is not open (it was stopped, or its connect failed); open it again with #!spark-connect --name {Name} ...");
@@ -100,10 +99,10 @@ internal sealed partial class SparkSqlKernel :
         // A public list type: #!share declares the C# variable with the value's own type, and the client's collected
         // rows are an internal column-backed list that a script cannot name.
         var rows = preview.Rows.ToList();
-        results[LastResultName] = rows;
+        _results[LastResultName] = rows;
         if (resultName is not null)
         {
-            results[resultName] = rows;
+            _results[resultName] = rows;
         }
 
         context.Display(preview);
@@ -111,8 +110,8 @@ internal sealed partial class SparkSqlKernel :
 
     Task IKernelCommandHandler<RequestValueInfos>.HandleAsync(RequestValueInfos command, KernelInvocationContext context)
     {
-        var infos = results.Select(r => new KernelValueInfo(r.Key, FormattedValue.CreateSingleFromObject(r.Value, command.MimeType), typeof(IReadOnlyList<Row>)))
-            .Concat(parameters.Select(p => new KernelValueInfo(p.Key, FormattedValue.CreateSingleFromObject(p.Value, command.MimeType), p.Value?.GetType())))
+        var infos = _results.Select(r => new KernelValueInfo(r.Key, FormattedValue.CreateSingleFromObject(r.Value, command.MimeType), typeof(IReadOnlyList<Row>)))
+            .Concat(_parameters.Select(p => new KernelValueInfo(p.Key, FormattedValue.CreateSingleFromObject(p.Value, command.MimeType), p.Value?.GetType())))
             .ToArray();
         context.Publish(new ValueInfosProduced(infos, command));
         return Task.CompletedTask;
@@ -120,8 +119,8 @@ internal sealed partial class SparkSqlKernel :
 
     Task IKernelCommandHandler<RequestValue>.HandleAsync(RequestValue command, KernelInvocationContext context)
     {
-        object? value = results.TryGetValue(command.Name, out var rows) ? rows
-            : parameters.TryGetValue(command.Name, out var p) ? p
+        object? value = _results.TryGetValue(command.Name, out var rows) ? rows
+            : _parameters.TryGetValue(command.Name, out var p) ? p
             : null;
         if (value is null)
         {
@@ -141,7 +140,7 @@ internal sealed partial class SparkSqlKernel :
             return Task.CompletedTask;
         }
 
-        parameters[command.Name] = command.Value ?? FromJson(command.FormattedValue);
+        _parameters[command.Name] = command.Value ?? FromJson(command.FormattedValue);
         return Task.CompletedTask;
     }
 
@@ -152,7 +151,7 @@ internal sealed partial class SparkSqlKernel :
         foreach (Match m in ParameterMarker().Matches(sql))
         {
             var name = m.Groups[1].Value;
-            if (parameters.TryGetValue(name, out var value))
+            if (_parameters.TryGetValue(name, out var value))
             {
                 used[name] = value;
             }

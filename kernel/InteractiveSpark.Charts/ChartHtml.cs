@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Reflection;
 using Plotly.NET;
 
 namespace InteractiveSpark.Charts;

@@ -9,19 +9,19 @@ namespace InteractiveSpark.Charts;
 /// </summary>
 public abstract class SparkChart
 {
-    private readonly Lazy<GenericChart> figure;
+    private readonly Lazy<GenericChart> _figure;
 
     private protected SparkChart(string title)
     {
         Title = title;
-        figure = new Lazy<GenericChart>(BuildFigure);
+        _figure = new Lazy<GenericChart>(BuildFigure);
     }
 
     /// <summary>The chart's title (also its caption in HTML).</summary>
     public string Title { get; }
 
     /// <summary>The Plotly.NET figure (built once from the data).</summary>
-    public GenericChart Figure => figure.Value;
+    public GenericChart Figure => _figure.Value;
 
     private protected abstract GenericChart BuildFigure();
 

@@ -1,5 +1,5 @@
-using InteractiveSpark.SparkConnect.Streaming;
 using System.Net;
+using InteractiveSpark.SparkConnect.Streaming;
 using Plotly.NET;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 

@@ -79,16 +79,16 @@ public sealed record KafkaStreamSnapshot(
 /// </remarks>
 public sealed class KafkaStreamPreview : IAsyncDisposable
 {
-    private readonly SparkSession session;
-    private readonly KafkaStreamOptions options;
-    private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
-    private readonly Dictionary<long, long> batchRows = [];
-    private int stopped;
+    private readonly SparkSession _session;
+    private readonly KafkaStreamOptions _options;
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly Dictionary<long, long> _batchRows = [];
+    private int _stopped;
 
     private KafkaStreamPreview(SparkSession session, KafkaStreamOptions options, StreamingQuery query, string table)
     {
-        this.session = session;
-        this.options = options;
+        _session = session;
+        _options = options;
         Query = query;
         Table = table;
     }
@@ -135,42 +135,42 @@ public sealed class KafkaStreamPreview : IAsyncDisposable
         var status = await Query.StatusAsync(cancellationToken).ConfigureAwait(false);
         if (!status.IsActive && await Query.ExceptionAsync(cancellationToken).ConfigureAwait(false) is { } error)
         {
-            throw new SparkException($"The stream over '{options.Topic}' failed: {error}");
+            throw new SparkException($"The stream over '{_options.Topic}' failed: {error}");
         }
 
         var progress = await Query.RecentProgressAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var p in progress) batchRows[p.BatchId] = p.NumInputRows;
-        var latest = session.Table(Table).OrderBy(Functions.Col("timestamp").Desc(), Functions.Col("offset").Desc()).Limit(options.Rows);
+        foreach (var p in progress) _batchRows[p.BatchId] = p.NumInputRows;
+        var latest = _session.Table(Table).OrderBy(Functions.Col("timestamp").Desc(), Functions.Col("offset").Desc()).Limit(_options.Rows);
         var rows = await latest.CollectAsync(cancellationToken).ConfigureAwait(false);
         var schema = rows.Count > 0 ? rows[0].Schema : await latest.SchemaAsync(cancellationToken).ConfigureAwait(false);
-        return new KafkaStreamSnapshot(schema, rows, batchRows.Values.Sum(), progress, status, DateTimeOffset.UtcNow - started);
+        return new KafkaStreamSnapshot(schema, rows, _batchRows.Values.Sum(), progress, status, DateTimeOffset.UtcNow - _started);
     }
 
     /// <summary>Stops the query, drops its memory table and checks that the session no longer lists it as active.</summary>
     /// <returns>A line saying what was stopped.</returns>
     public async Task<string> StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref stopped, 1) == 1)
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return $"{Table}: already stopped.";
         }
 
         await Query.StopAsync(cancellationToken).ConfigureAwait(false);
-        await (await session.SqlAsync($"DROP VIEW IF EXISTS {Table}", cancellationToken).ConfigureAwait(false)).CollectAsync(cancellationToken).ConfigureAwait(false);
-        var active = await session.Streams.ActiveAsync(cancellationToken).ConfigureAwait(false);
+        await (await _session.SqlAsync($"DROP VIEW IF EXISTS {Table}", cancellationToken).ConfigureAwait(false)).CollectAsync(cancellationToken).ConfigureAwait(false);
+        var active = await _session.Streams.ActiveAsync(cancellationToken).ConfigureAwait(false);
         if (active.Any(q => q.Id == Query.Id))
         {
             throw new SparkException($"The streaming query {Table} ({Query.Id}) is still active after stop.");
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"stopped: streaming query {Table} ({Query.Id}) stopped and removed; {batchRows.Values.Sum()} rows read; the session has {active.Count} active streaming quer{(active.Count == 1 ? "y" : "ies")}.");
+            $"stopped: streaming query {Table} ({Query.Id}) stopped and removed; {_batchRows.Values.Sum()} rows read; the session has {active.Count} active streaming quer{(active.Count == 1 ? "y" : "ies")}.");
     }
 
     /// <summary>Stops the query and drops its table (errors are swallowed: the session may be gone already).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Volatile.Read(ref stopped) == 1) return;
+        if (Volatile.Read(ref _stopped) == 1) return;
         try
         {
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -21,21 +21,21 @@ internal sealed class ValueDecoder : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private const int MaxHexBytes = 256;
 
-    private readonly KafkaValueFormat format;
-    private readonly string topic;
-    private readonly CachedSchemaRegistryClient? registry;
-    private readonly AvroDeserializer<GenericRecord>? registryDeserializer;
-    private readonly Schema? fileSchema;
+    private readonly KafkaValueFormat _format;
+    private readonly string _topic;
+    private readonly CachedSchemaRegistryClient? _registry;
+    private readonly AvroDeserializer<GenericRecord>? _registryDeserializer;
+    private readonly Schema? _fileSchema;
 
     private ValueDecoder(KafkaValueFormat format, string topic, CachedSchemaRegistryClient? registry, Schema? fileSchema)
     {
-        this.format = format;
-        this.topic = topic;
-        this.registry = registry;
-        this.fileSchema = fileSchema;
+        _format = format;
+        _topic = topic;
+        _registry = registry;
+        _fileSchema = fileSchema;
         if (registry is not null)
         {
-            registryDeserializer = new AvroDeserializer<GenericRecord>(registry);
+            _registryDeserializer = new AvroDeserializer<GenericRecord>(registry);
         }
     }
 
@@ -76,7 +76,7 @@ internal sealed class ValueDecoder : IDisposable
             return (null, null, null); // a tombstone
         }
 
-        switch (format)
+        switch (_format)
         {
             case KafkaValueFormat.Bytes:
                 return (bytes, Hex(bytes), null);
@@ -102,7 +102,7 @@ internal sealed class ValueDecoder : IDisposable
             case KafkaValueFormat.Avro:
                 return await AvroAsync(bytes, cancellationToken).ConfigureAwait(false);
             default:
-                throw new InvalidOperationException($"Unknown format {format}.");
+                throw new InvalidOperationException($"Unknown format {_format}.");
         }
     }
 
@@ -114,14 +114,14 @@ internal sealed class ValueDecoder : IDisposable
         try
         {
             object? datum;
-            if (registryDeserializer is not null)
+            if (_registryDeserializer is not null)
             {
                 if (bytes.Length < 5 || bytes[0] != 0)
                 {
                     return (null, null, $"not in the Schema Registry wire format (magic byte 0 + schema id) ({bytes.Length} bytes: {Hex(bytes)})");
                 }
 
-                datum = await registryDeserializer.DeserializeAsync(bytes, false, new SerializationContext(MessageComponentType.Value, topic))
+                datum = await _registryDeserializer.DeserializeAsync(bytes, false, new SerializationContext(MessageComponentType.Value, _topic))
                     .WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             else
@@ -150,7 +150,7 @@ internal sealed class ValueDecoder : IDisposable
     /// </summary>
     private object? ReadWithFileSchema(byte[] bytes)
     {
-        var reader = new GenericDatumReader<object>(fileSchema, fileSchema);
+        var reader = new GenericDatumReader<object>(_fileSchema, _fileSchema);
         try
         {
             return Read(bytes, 0);
@@ -200,7 +200,7 @@ internal sealed class ValueDecoder : IDisposable
         return i > 0 ? s[..i] : s.TrimEnd('.');
     }
 
-    public void Dispose() => registry?.Dispose();
+    public void Dispose() => _registry?.Dispose();
 
     /// <summary>Read a big-endian schema id (used in tests and notes).</summary>
     internal static int SchemaId(byte[] bytes) => BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1, 4));

@@ -26,11 +26,11 @@ public sealed class ProductLog : IDisposable, IAsyncDisposable
     public const string LineTemplate =
         "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] {Application} session={SessionId} {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    private readonly Logger logger;
+    private readonly Logger _logger;
 
     private ProductLog(Logger logger, LoggingOptions options)
     {
-        this.logger = logger;
+        _logger = logger;
         Options = options;
         LoggerFactory = new SerilogLoggerFactory(logger, dispose: false);
     }
@@ -42,7 +42,7 @@ public sealed class ProductLog : IDisposable, IAsyncDisposable
     public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>The Serilog logger itself, for hosts that configure Serilog directly (the gateway).</summary>
-    public Serilog.ILogger Serilog => logger;
+    public Serilog.ILogger Serilog => _logger;
 
     /// <summary>Builds the log: file sink unless turned off, Seq when a URL is given, levels per component.</summary>
     public static ProductLog Create(LoggingOptions options, TextWriter? console = null)
@@ -97,14 +97,14 @@ public sealed class ProductLog : IDisposable, IAsyncDisposable
     public void Dispose()
     {
         LoggerFactory.Dispose();
-        logger.Dispose();
+        _logger.Dispose();
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         LoggerFactory.Dispose();
-        await logger.DisposeAsync().ConfigureAwait(false);
+        await _logger.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Adds SessionId <c>-</c> where no session set one, and redacts secrets from string property values (for Seq, which receives properties, not lines).</summary>
@@ -138,11 +138,11 @@ public sealed class ProductLog : IDisposable, IAsyncDisposable
 
     private sealed class TextWriterSink(ITextFormatter formatter, TextWriter output) : ILogEventSink
     {
-        private readonly Lock gate = new();
+        private readonly Lock _gate = new();
 
         public void Emit(LogEvent logEvent)
         {
-            lock (gate)
+            lock (_gate)
             {
                 formatter.Format(logEvent, output);
                 output.Flush();

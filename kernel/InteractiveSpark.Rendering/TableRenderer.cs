@@ -12,7 +12,7 @@ namespace InteractiveSpark.Rendering;
 /// </summary>
 public static class TableRenderer
 {
-    private static int nextId;
+    private static int s_nextId;
 
     /// <summary>The schema in one line: <c>id bigint not null, name string</c> (nullable columns say nothing more).</summary>
     public static string SchemaLine(StructType schema)
@@ -30,7 +30,7 @@ public static class TableRenderer
         var rows = preview.Rows;
         var pageSize = Math.Max(1, options.PageSize);
         var pages = Math.Max(1, (rows.Count + pageSize - 1) / pageSize);
-        var id = "ispark-t" + Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture) + "-"
+        var id = "ispark-t" + Interlocked.Increment(ref s_nextId).ToString(CultureInfo.InvariantCulture) + "-"
             + Random.Shared.Next(0x1000, 0xFFFF).ToString("x", CultureInfo.InvariantCulture);
         var numeric = fields.Select(f => ValueText.IsNumeric(f.DataType)).ToArray();
 

@@ -167,14 +167,14 @@ public static class ValueText
 
     private static void AppendBytes(StringBuilder sb, byte[] bytes)
     {
-        const int Shown = 32;
+        const int shown = 32;
         sb.Append("0x");
-        for (var i = 0; i < Math.Min(bytes.Length, Shown); i++)
+        for (var i = 0; i < Math.Min(bytes.Length, shown); i++)
         {
             sb.Append(bytes[i].ToString("X2", CultureInfo.InvariantCulture));
         }
 
-        if (bytes.Length > Shown)
+        if (bytes.Length > shown)
         {
             sb.Append("… (").Append(bytes.Length).Append(" bytes)");
         }

@@ -9,35 +9,35 @@ namespace InteractiveSpark.Sessions;
 public sealed class SparkSessionRegistry
 {
     private static readonly TimeSpan StopAllTimeout = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, OpenSparkSession?> sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OpenSparkSession?> _sessions = new(StringComparer.Ordinal);
 
     /// <summary>The open sessions, oldest first.</summary>
-    public IReadOnlyList<OpenSparkSession> All => sessions.Values.OfType<OpenSparkSession>().OrderBy(s => s.Started).ToArray();
+    public IReadOnlyList<OpenSparkSession> All => _sessions.Values.OfType<OpenSparkSession>().OrderBy(s => s.Started).ToArray();
 
     /// <summary>Holds a name while its session is being made; false when the name is taken.</summary>
-    public bool TryReserve(string name) => sessions.TryAdd(name, null);
+    public bool TryReserve(string name) => _sessions.TryAdd(name, null);
 
     /// <summary>Whether a session of this name is open or being made.</summary>
-    public bool Contains(string name) => sessions.ContainsKey(name);
+    public bool Contains(string name) => _sessions.ContainsKey(name);
 
     /// <summary>Gives a held name back after a failed connect.</summary>
-    public void Release(string name) => sessions.TryRemove(new KeyValuePair<string, OpenSparkSession?>(name, null));
+    public void Release(string name) => _sessions.TryRemove(new KeyValuePair<string, OpenSparkSession?>(name, null));
 
     /// <summary>Records the session made under a held name.</summary>
     public void Complete(OpenSparkSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        sessions[session.Name] = session;
+        _sessions[session.Name] = session;
     }
 
     /// <summary>The open session of this name, or null.</summary>
-    public OpenSparkSession? Find(string name) => sessions.TryGetValue(name, out var s) ? s : null;
+    public OpenSparkSession? Find(string name) => _sessions.TryGetValue(name, out var s) ? s : null;
 
     /// <summary>Removes a session from the registry (to stop it); null when there is none of that name.</summary>
     public OpenSparkSession? Remove(string name)
     {
         // A name being made (null) is not removed: its connect finishes or releases it.
-        if (sessions.TryGetValue(name, out var s) && s is not null && sessions.TryRemove(new KeyValuePair<string, OpenSparkSession?>(name, s)))
+        if (_sessions.TryGetValue(name, out var s) && s is not null && _sessions.TryRemove(new KeyValuePair<string, OpenSparkSession?>(name, s)))
         {
             return s;
         }
@@ -61,7 +61,7 @@ public sealed class SparkSessionRegistry
     /// <summary>Stops every session and server, waiting at most 30 s in all (each server's stop ends in a kill).</summary>
     public async Task StopAllAsync()
     {
-        var stopping = sessions.Keys.Select(Remove).OfType<OpenSparkSession>().Select(s => s.StopAsync()).ToArray();
+        var stopping = _sessions.Keys.Select(Remove).OfType<OpenSparkSession>().Select(s => s.StopAsync()).ToArray();
         try
         {
             await Task.WhenAll(stopping).WaitAsync(StopAllTimeout).ConfigureAwait(false);

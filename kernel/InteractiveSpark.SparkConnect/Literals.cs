@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
 using P = Spark.Connect;

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Data.SqlTypes;
-using System.Globalization;
 using System.Text;
 
 namespace InteractiveSpark.SparkConnect;

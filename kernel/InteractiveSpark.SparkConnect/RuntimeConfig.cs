@@ -10,16 +10,16 @@ namespace InteractiveSpark.SparkConnect;
 /// </summary>
 public sealed class RuntimeConfig
 {
-    private readonly SparkConnectClient client;
-    private volatile IReadOnlyList<string> warnings = [];
+    private readonly SparkConnectClient _client;
+    private volatile IReadOnlyList<string> _warnings = [];
 
-    internal RuntimeConfig(SparkConnectClient client) => this.client = client;
+    internal RuntimeConfig(SparkConnectClient client) => _client = client;
 
     /// <summary>
     /// The warnings the server sent with the most recent config call (for example that a setting is deprecated);
     /// empty when there were none.
     /// </summary>
-    public IReadOnlyList<string> Warnings => warnings;
+    public IReadOnlyList<string> Warnings => _warnings;
 
     /// <summary>The value of a setting; a <see cref="SparkException"/> (SQL_CONF_NOT_FOUND) when it is not set and has no default.</summary>
     public async Task<string> GetAsync(string key, CancellationToken cancellationToken = default)
@@ -133,8 +133,8 @@ public sealed class RuntimeConfig
 
     private async Task<ConfigResponse> RunAsync(Operation operation, CancellationToken cancellationToken)
     {
-        var response = await client.ConfigAsync(operation, cancellationToken).ConfigureAwait(false);
-        warnings = response.Warnings.Count == 0 ? [] : response.Warnings.ToArray();
+        var response = await _client.ConfigAsync(operation, cancellationToken).ConfigureAwait(false);
+        _warnings = response.Warnings.Count == 0 ? [] : response.Warnings.ToArray();
         return response;
     }
 }

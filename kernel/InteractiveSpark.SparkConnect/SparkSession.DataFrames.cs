@@ -1,9 +1,5 @@
-using System.Globalization;
-using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Google.Protobuf;
 using P = Spark.Connect;
-using AT = Apache.Arrow.Types;
 
 namespace InteractiveSpark.SparkConnect;
 

@@ -13,8 +13,8 @@ namespace InteractiveSpark.SparkConnect;
 /// </remarks>
 public sealed partial class SparkSession : IAsyncDisposable
 {
-    private long lastPlanId;
-    private string? version;
+    private long _lastPlanId;
+    private string? _version;
 
     private SparkSession(SparkConnectClient client)
     {
@@ -44,7 +44,7 @@ public sealed partial class SparkSession : IAsyncDisposable
         try
         {
             var session = new SparkSession(client);
-            session.version = await client.VerifyAsync(cancellationToken).ConfigureAwait(false);
+            session._version = await client.VerifyAsync(cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch
@@ -87,18 +87,18 @@ public sealed partial class SparkSession : IAsyncDisposable
     /// <summary>The server's Spark version, such as <c>4.2.0</c> (asked once, when connecting).</summary>
     public async Task<string> VersionAsync(CancellationToken cancellationToken = default)
     {
-        if (version is { } known)
+        if (_version is { } known)
         {
             return known;
         }
 
         var v = await Client.SparkVersionAsync(cancellationToken).ConfigureAwait(false);
-        version = v;
+        _version = v;
         return v;
     }
 
     /// <summary>A new plan id, unique in this session, for a relation's <c>RelationCommon.plan_id</c>.</summary>
-    internal long NextPlanId() => Interlocked.Increment(ref lastPlanId);
+    internal long NextPlanId() => Interlocked.Increment(ref _lastPlanId);
 
     /// <summary>Interrupts every running operation of this session; returns the ids of those interrupted.</summary>
     public Task<IReadOnlyList<string>> InterruptAllAsync(CancellationToken cancellationToken = default) =>

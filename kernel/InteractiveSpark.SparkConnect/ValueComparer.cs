@@ -1,8 +1,3 @@
-using System.Collections;
-using System.Data.SqlTypes;
-using System.Globalization;
-using System.Text;
-
 namespace InteractiveSpark.SparkConnect;
 
 /// <summary>Deep, structural equality for decoded values (byte[], arrays, maps and rows by content).</summary>

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Data.SqlTypes;
 using System.Globalization;
-using System.Text;
 
 namespace InteractiveSpark.SparkConnect;
 

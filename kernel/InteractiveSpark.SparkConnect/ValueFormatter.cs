@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Data.SqlTypes;
 using System.Globalization;
 using System.Text;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using InteractiveSpark.Core;
 using InteractiveSpark.Logging;
-using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 
 namespace InteractiveSpark.Gateway;
 

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Spark.Connect;
 
 namespace InteractiveSpark.Gateway;

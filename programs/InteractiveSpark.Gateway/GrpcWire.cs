@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 
 namespace InteractiveSpark.Gateway;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http;
 
 namespace InteractiveSpark.Gateway;
 

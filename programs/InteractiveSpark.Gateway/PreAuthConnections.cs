@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http;
 
 namespace InteractiveSpark.Gateway;
 

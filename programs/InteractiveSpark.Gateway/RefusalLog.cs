@@ -1,7 +1,5 @@
 using System.Text;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace InteractiveSpark.Gateway;
 

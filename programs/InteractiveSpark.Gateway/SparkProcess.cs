@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using InteractiveSpark.Core;
-using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.Gateway;
 
@@ -12,9 +11,9 @@ namespace InteractiveSpark.Gateway;
 /// </summary>
 internal sealed class SparkProcess
 {
-    private readonly ProcessStartInfo? startInfo;
-    private readonly Lock gate = new();
-    private Process? process;
+    private readonly ProcessStartInfo? _startInfo;
+    private readonly Lock _gate = new();
+    private Process? _process;
 
     public SparkProcess(GatewayOptions options)
     {
@@ -25,7 +24,7 @@ internal sealed class SparkProcess
         }
 
         InternalToken = SessionToken.New();
-        startInfo = new ProcessStartInfo(command[0])
+        _startInfo = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -34,32 +33,32 @@ internal sealed class SparkProcess
         };
         foreach (var arg in command.Skip(1))
         {
-            startInfo.ArgumentList.Add(arg);
+            _startInfo.ArgumentList.Add(arg);
         }
 
         // Nothing of the gateway's configuration is Spark's business; the internal token goes only to Spark.
-        foreach (var key in startInfo.Environment.Keys.Where(k => k.StartsWith("ISPARK_GATEWAY_", StringComparison.Ordinal)).ToList())
+        foreach (var key in _startInfo.Environment.Keys.Where(k => k.StartsWith("ISPARK_GATEWAY_", StringComparison.Ordinal)).ToList())
         {
-            startInfo.Environment.Remove(key);
+            _startInfo.Environment.Remove(key);
         }
 
-        startInfo.Environment["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = InternalToken;
+        _startInfo.Environment["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = InternalToken;
     }
 
     /// <summary>The token Spark Connect requires of the gateway; null when there is no command (proxy mode).</summary>
     public string? InternalToken { get; }
 
     /// <summary>The command, for log lines.</summary>
-    public string? Command => startInfo?.FileName;
+    public string? Command => _startInfo?.FileName;
 
     /// <summary>The process once started.</summary>
     public Process? Process
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return process;
+                return _process;
             }
         }
     }
@@ -68,30 +67,30 @@ internal sealed class SparkProcess
     /// <exception cref="System.ComponentModel.Win32Exception">The command cannot be started.</exception>
     public Process? Start()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (process is not null || startInfo is null)
+            if (_process is not null || _startInfo is null)
             {
-                return process;
+                return _process;
             }
 
-            var started = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+            var started = new Process { StartInfo = _startInfo, EnableRaisingEvents = true };
             started.Start();
-            process = started;
-            return process;
+            _process = started;
+            return _process;
         }
     }
 
     /// <summary>Kills a process the host never took over (the gateway failed to start).</summary>
     public void KillIfRunning()
     {
-        lock (gate)
+        lock (_gate)
         {
             try
             {
-                if (process is { HasExited: false })
+                if (_process is { HasExited: false })
                 {
-                    process.Kill(entireProcessTree: true);
+                    _process.Kill(entireProcessTree: true);
                 }
             }
             catch (InvalidOperationException)

@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Spark.Connect;
 
 namespace InteractiveSpark.Gateway;

@@ -1,5 +1,3 @@
-using InteractiveSpark.Core;
-
 namespace InteractiveSpark.Core.Tests;
 
 /// <summary>The one size grammar of sessions and jobs (Docker's own): what a user may type for --memory.</summary>

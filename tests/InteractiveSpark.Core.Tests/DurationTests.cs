@@ -1,5 +1,3 @@
-using InteractiveSpark.Core;
-
 namespace InteractiveSpark.Core.Tests;
 
 /// <summary>The one duration grammar: what users type today for the gateway, the Kafka magics and #!spark-connect.</summary>

@@ -1,5 +1,3 @@
-using InteractiveSpark.Core;
-
 namespace InteractiveSpark.Core.Tests;
 
 public sealed class SessionTokenTests

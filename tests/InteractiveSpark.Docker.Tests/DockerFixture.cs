@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using InteractiveSpark.Tests.Shared;
 using InteractiveSpark.Sessions.Docker;
+using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Docker.Tests;
 

@@ -8,15 +8,15 @@ namespace InteractiveSpark.Docker.Tests;
 [Collection(DockerCollection.Name)]
 public sealed class DockerLauncherLogTests(DockerFixture docker) : IDisposable
 {
-    private readonly LogFolder logs = new();
+    private readonly LogFolder _logs = new();
 
-    public void Dispose() => logs.Dispose();
+    public void Dispose() => _logs.Dispose();
 
     [Fact]
     public async Task A_session_start_and_stop_leave_their_lines_with_the_session_id_and_container_names_and_without_the_token()
     {
         string sessionId, token, driverName, driverId;
-        using (var log = ProductLog.Create(new LoggingOptions { Application = "docker-test", Directory = logs.Path }))
+        using (var log = ProductLog.Create(new LoggingOptions { Application = "docker-test", Directory = _logs.Path }))
         {
             await using (var session = await new DockerSparkLauncher(docker.Options("logged") with { LoggerFactory = log.LoggerFactory }).StartAsync())
             {
@@ -30,7 +30,7 @@ public sealed class DockerLauncherLogTests(DockerFixture docker) : IDisposable
                 .Should().ThrowAsync<DockerSparkLaunchException>();
         }
 
-        var text = logs.Read("docker-test");
+        var text = _logs.Read("docker-test");
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string Line(string what) => lines.Should().ContainSingle(l => l.Contains(what, StringComparison.Ordinal), what).Which;
         Line($"created driver container {driverName} ({driverId})").Should().Contain($"session={sessionId} InteractiveSpark.Sessions.Docker");

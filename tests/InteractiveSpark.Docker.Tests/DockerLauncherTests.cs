@@ -4,8 +4,8 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Text.Json;
 using InteractiveSpark.Sessions.Docker;
-using Xunit.Abstractions;
 using InteractiveSpark.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace InteractiveSpark.Docker.Tests;
 

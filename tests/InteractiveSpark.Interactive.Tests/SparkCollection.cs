@@ -1,5 +1,3 @@
-using InteractiveSpark.Tests.Shared;
-
 namespace InteractiveSpark.Interactive.Tests;
 
 /// <summary>The tests that need Spark share one server (tests/Shared/SparkServerFixture.cs) and run one at a time.</summary>

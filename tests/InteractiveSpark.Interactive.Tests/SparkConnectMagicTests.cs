@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.DotNet.Interactive.Events;
 
 namespace InteractiveSpark.Interactive.Tests;
 

@@ -6,9 +6,9 @@ namespace InteractiveSpark.Interactive.Tests;
 [Collection(NotebookCollection.Name)]
 public sealed class SparkConnectNotebookTests : IClassFixture<SparkServerFixture>
 {
-    private readonly SparkServerFixture spark;
+    private readonly SparkServerFixture _spark;
 
-    public SparkConnectNotebookTests(SparkServerFixture spark) => this.spark = spark;
+    public SparkConnectNotebookTests(SparkServerFixture spark) => _spark = spark;
 
     [Fact]
     public async Task A_url_session_connects_in_the_real_kernel_and_its_variable_works()
@@ -20,7 +20,7 @@ public sealed class SparkConnectNotebookTests : IClassFixture<SparkServerFixture
                 Environment = new Dictionary<string, string>
                 {
                     ["ISPARK_PACKAGES"] = NotebookRunner.PackagesFolder,
-                    ["ISPARK_TEST_SPARK"] = spark.Url,
+                    ["ISPARK_TEST_SPARK"] = _spark.Url,
                 },
             });
 
@@ -32,6 +32,6 @@ public sealed class SparkConnectNotebookTests : IClassFixture<SparkServerFixture
         use.Should().Contain("type InteractiveSpark.SparkConnect.SparkSession");
         var sessionId = connect.Text.Split("session ")[1].Split(',')[0];
         use.Should().Contain($"session {sessionId}", "the variable holds the session the line announced");
-        notebook.Document.ToJsonString().Should().NotContain(spark.Token!, "no output shows the token");
+        notebook.Document.ToJsonString().Should().NotContain(_spark.Token!, "no output shows the token");
     }
 }

@@ -1,5 +1,3 @@
-using InteractiveSpark.Tests.Shared;
-
 namespace InteractiveSpark.Jobs.Tests;
 
 /// <summary>The tests that start kernels run one at a time (2 cores) and share one Spark server (tests/Shared/SparkServerFixture.cs).</summary>

@@ -15,8 +15,8 @@ namespace InteractiveSpark.Kafka.Tests;
 /// </summary>
 public sealed class KafkaBrokerFixture : IAsyncLifetime
 {
-    private Process? broker;
-    private readonly StringBuilder log = new();
+    private Process? _broker;
+    private readonly StringBuilder _log = new();
 
     /// <summary>The broker's address, 127.0.0.1:PORT.</summary>
     public string Bootstrap { get; private set; } = "";
@@ -51,24 +51,24 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
             UseShellExecute = false,
         };
         foreach (var a in new[] { "--port", port.ToString(), "--controller-port", controller.ToString(), "--heap", "512m" }) psi.ArgumentList.Add(a);
-        broker = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {script}.");
+        _broker = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {script}.");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(string? line)
         {
             if (line is null) return;
-            lock (log) log.AppendLine(line);
+            lock (_log) _log.AppendLine(line);
             if (line.Contains("Kafka Server started", StringComparison.Ordinal)) ready.TrySetResult();
         }
 
-        broker.OutputDataReceived += (_, e) => OnLine(e.Data);
-        broker.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        broker.BeginOutputReadLine();
-        broker.BeginErrorReadLine();
-        var exited = broker.WaitForExitAsync();
+        _broker.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _broker.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _broker.BeginOutputReadLine();
+        _broker.BeginErrorReadLine();
+        var exited = _broker.WaitForExitAsync();
         var done = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(120)));
         if (done != ready.Task)
         {
-            var why = done == exited ? $"exited with {broker.ExitCode}" : "was not ready within 120 s";
+            var why = done == exited ? $"exited with {_broker.ExitCode}" : "was not ready within 120 s";
             await DisposeAsync();
             throw new InvalidOperationException($"The Kafka broker ({script}) {why}:\n{Tail()}");
         }
@@ -79,24 +79,24 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
     /// <summary>Stops the broker: SIGTERM (the script stops Kafka and removes its data), SIGKILL of the tree after 30 s.</summary>
     public async Task DisposeAsync()
     {
-        if (broker is null || broker.HasExited) return;
-        _ = Kill(broker.Id, 15);
+        if (_broker is null || _broker.HasExited) return;
+        _ = Kill(_broker.Id, 15);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await broker.WaitForExitAsync(wait.Token);
+            await _broker.WaitForExitAsync(wait.Token);
         }
         catch (OperationCanceledException)
         {
-            broker.Kill(entireProcessTree: true);
+            _broker.Kill(entireProcessTree: true);
         }
 
-        broker.Dispose();
+        _broker.Dispose();
     }
 
     private string Tail()
     {
-        lock (log) return string.Join('\n', log.ToString().Split('\n').TakeLast(30));
+        lock (_log) return string.Join('\n', _log.ToString().Split('\n').TakeLast(30));
     }
 
     /// <summary>A TCP port that was free a moment ago.</summary>

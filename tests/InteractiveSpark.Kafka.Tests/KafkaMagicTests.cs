@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
 
@@ -14,29 +13,29 @@ namespace InteractiveSpark.Kafka.Tests;
 [Collection(KafkaCollection.Name)]
 public sealed class KafkaMagicTests
 {
-    private readonly KafkaBrokerFixture kafka;
-    private readonly SparkServerFixture spark;
+    private readonly KafkaBrokerFixture _kafka;
+    private readonly SparkServerFixture _spark;
 
     public KafkaMagicTests(KafkaBrokerFixture kafka, SparkServerFixture spark)
     {
-        this.kafka = kafka;
-        this.spark = spark;
+        _kafka = kafka;
+        _spark = spark;
     }
 
     [Fact]
     public async Task Kafka_sample_shows_the_messages_and_json_fields_and_sets_a_csharp_variable()
     {
         var topic = KafkaBrokerFixture.NewTopic("magic");
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 2);
-        await KafkaTopics.ProduceAsync(kafka.Connection, topic, Enumerable.Range(0, 6).Select(i =>
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 2);
+        await KafkaTopics.ProduceAsync(_kafka.Connection, topic, Enumerable.Range(0, 6).Select(i =>
             KafkaMessage.Text($"k{i}", $$"""{"user":"u{{i}}","amount":{{i}}.5}""") with { Partition = i % 2 }));
         using var kernel = await NotebookKernel.StartAsync();
 
-        var cell = await kernel.RunAsync($"#!kafka-sample --bootstrap {kafka.Bootstrap} --topic {topic} --last 2 --format json --variable orders");
+        var cell = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic {topic} --last 2 --format json --variable orders");
 
         cell.Error.Should().BeNull();
         var text = cell.Texts.Single();
-        text.Should().StartWith($"{topic} at {kafka.Bootstrap}: 4 messages from 2 partitions, json, read in ")
+        text.Should().StartWith($"{topic} at {_kafka.Bootstrap}: 4 messages from 2 partitions, json, read in ")
             .And.Contain("(no consumer group, nothing committed); in C#: orders")
             .And.Contain("JSON fields:");
         text.Split('\n').Should().Contain(l => l.StartsWith("|        0|     1|", StringComparison.Ordinal) && l.EndsWith("|k2 |null   |{\"user\":\"u2\",\"amount\":2.5}|", StringComparison.Ordinal));
@@ -53,8 +52,8 @@ public sealed class KafkaMagicTests
     {
         using var kernel = await NotebookKernel.StartAsync();
 
-        var missing = await kernel.RunAsync($"#!kafka-sample --bootstrap {kafka.Bootstrap} --topic nope");
-        missing.Error.Should().StartWith($"Topic 'nope' does not exist at {kafka.Bootstrap} (");
+        var missing = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic nope");
+        missing.Error.Should().StartWith($"Topic 'nope' does not exist at {_kafka.Bootstrap} (");
 
         var closed = $"127.0.0.1:{KafkaBrokerFixture.FreePort()}";
         var watch = Stopwatch.StartNew();
@@ -62,9 +61,9 @@ public sealed class KafkaMagicTests
         unreachable.Error.Should().StartWith($"Kafka at {closed} did not answer within 3 s (");
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
 
-        var bad = await kernel.RunAsync($"#!kafka-sample --bootstrap {kafka.Bootstrap} --topic t --offset 3");
+        var bad = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic t --offset 3");
         bad.Error.Should().Be("--offset takes PARTITION:OFFSET, e.g. 0:1500 (got '3').");
-        var avro = await kernel.RunAsync($"#!kafka-sample --bootstrap {kafka.Bootstrap} --topic t --format avro");
+        var avro = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic t --format avro");
         avro.Error.Should().Be("--format avro needs --schema-registry URL or --avro-schema FILE.");
     }
 
@@ -73,13 +72,13 @@ public sealed class KafkaMagicTests
     {
         var topic = KafkaBrokerFixture.NewTopic("grouped");
         var group = $"billing-{Guid.NewGuid():N}"[..16];
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 3);
-        await KafkaTopics.ProduceAsync(kafka.Connection, topic, Enumerable.Range(0, 30).Select(i => KafkaMessage.Text($"k{i}", $"v{i}") with { Partition = i % 3 }));
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 3);
+        await KafkaTopics.ProduceAsync(_kafka.Connection, topic, Enumerable.Range(0, 30).Select(i => KafkaMessage.Text($"k{i}", $"v{i}") with { Partition = i % 3 }));
 
         // A live member of the group: subscribed, it has read and committed part of the topic, and stays in the group.
         using var member = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
-            BootstrapServers = kafka.Bootstrap, GroupId = group, EnableAutoCommit = false, AutoOffsetReset = AutoOffsetReset.Earliest,
+            BootstrapServers = _kafka.Bootstrap, GroupId = group, EnableAutoCommit = false, AutoOffsetReset = AutoOffsetReset.Earliest,
         }).Build();
         member.Subscribe(topic);
         var read = 0;
@@ -94,7 +93,7 @@ public sealed class KafkaMagicTests
         }
 
         read.Should().Be(12);
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.Bootstrap }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _kafka.Bootstrap }).Build();
         var groupsBefore = await Groups(admin);
         var committedBefore = await Committed(admin, group);
         groupsBefore.Should().Contain(group);
@@ -104,7 +103,7 @@ public sealed class KafkaMagicTests
         using var kernel = await NotebookKernel.StartAsync();
         foreach (var options in new[] { "--last 5", "--from -1d --count 3", "--offset 1:2 --count 4", "--key k7" })
         {
-            var cell = await kernel.RunAsync($"#!kafka-sample --bootstrap {kafka.Bootstrap} --topic {topic} {options}");
+            var cell = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic {topic} {options}");
             cell.Error.Should().BeNull(options);
             member.Consume(TimeSpan.FromMilliseconds(50)); // the member keeps polling, so it stays in the group
         }
@@ -126,9 +125,9 @@ public sealed class KafkaMagicTests
     public async Task Kafka_stream_updates_its_table_and_chart_in_place_then_stops_and_removes_the_query()
     {
         var topic = KafkaBrokerFixture.NewTopic("live");
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 2);
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 2);
         using var kernel = await NotebookKernel.StartAsync();
-        var url = await spark.UrlAsync();
+        var url = await _spark.UrlAsync();
         (await kernel.RunAsync($"#!spark-connect --name dev --url {url}")).Error.Should().BeNull();
 
         using var stop = new CancellationTokenSource();
@@ -136,7 +135,7 @@ public sealed class KafkaMagicTests
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                await KafkaTopics.ProduceAsync(kafka.Connection, topic, Enumerable.Range(0, 20).Select(j =>
+                await KafkaTopics.ProduceAsync(_kafka.Connection, topic, Enumerable.Range(0, 20).Select(j =>
                     KafkaMessage.Text($"k{j}", $$"""{"user":"u{{j}}","amount":{{i}}.5}""")));
                 await Task.Delay(300);
             }
@@ -145,7 +144,7 @@ public sealed class KafkaMagicTests
         try
         {
             cell = await kernel.RunAsync(
-                $"#!kafka-stream --session dev --bootstrap {kafka.Bootstrap} --topic {topic} --format json --schema \"user STRING, amount DOUBLE\" --starting-offsets earliest --rows 5 --max-duration 12s");
+                $"#!kafka-stream --session dev --bootstrap {_kafka.Bootstrap} --topic {topic} --format json --schema \"user STRING, amount DOUBLE\" --starting-offsets earliest --rows 5 --max-duration 12s");
         }
         finally
         {
@@ -162,7 +161,7 @@ public sealed class KafkaMagicTests
         var counts = texts.Skip(1).SkipLast(1).Select(t => long.Parse(t.Split(": ")[2].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         counts.Should().BeInAscendingOrder().And.Contain(c => c > 0);
         counts[^1].Should().BeGreaterThan(counts[0], "rows keep arriving while it runs");
-        texts[^2].Split('\n')[0].Should().MatchRegex($@"^dev: {topic} at {kafka.Bootstrap}: \d+ rows in \d+ s, [\d.]+ rows/s, batch \d+ - running \(interrupt the cell or #!kafka-stream --stop to end\)$");
+        texts[^2].Split('\n')[0].Should().MatchRegex($@"^dev: {topic} at {_kafka.Bootstrap}: \d+ rows in \d+ s, [\d.]+ rows/s, batch \d+ - running \(interrupt the cell or #!kafka-stream --stop to end\)$");
         texts[^2].Should().Contain("|partition|offset|timestamp").And.Contain("|user|amount|");
         cell.Htmls[^2].Should().Contain("Plotly.newPlot").And.Contain("input rows/s").And.Contain("<th>amount<br><small>double");
         texts[^1].Split('\n')[0].Should().MatchRegex(
@@ -177,12 +176,12 @@ public sealed class KafkaMagicTests
     public async Task Interrupting_kafka_stream_stops_its_query_and_stop_reports_nothing_left()
     {
         var topic = KafkaBrokerFixture.NewTopic("interrupt");
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 1);
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 1);
         using var kernel = await NotebookKernel.StartAsync();
-        var url = await spark.UrlAsync();
+        var url = await _spark.UrlAsync();
         (await kernel.RunAsync($"#!spark-connect --name dev --url {url}")).Error.Should().BeNull();
 
-        var running = kernel.Root.SendAsync(new SubmitCode($"#!kafka-stream --session dev --bootstrap {kafka.Bootstrap} --topic {topic}"));
+        var running = kernel.Root.SendAsync(new SubmitCode($"#!kafka-stream --session dev --bootstrap {_kafka.Bootstrap} --topic {topic}"));
         var started = Stopwatch.StartNew();
         var queries = 0;
         while (queries == 0 && started.Elapsed < TimeSpan.FromSeconds(60))

@@ -9,8 +9,8 @@ namespace InteractiveSpark.Kafka.Tests;
 [Collection(KafkaCollection.Name)]
 public sealed class KafkaNotebookTests
 {
-    private readonly KafkaBrokerFixture kafka;
-    public KafkaNotebookTests(KafkaBrokerFixture kafka) => this.kafka = kafka;
+    private readonly KafkaBrokerFixture _kafka;
+    public KafkaNotebookTests(KafkaBrokerFixture kafka) => _kafka = kafka;
 
     [Fact]
     public async Task The_kafka_notebook_samples_and_streams_against_the_real_broker_and_spark()
@@ -21,7 +21,7 @@ public sealed class KafkaNotebookTests
             Environment = new Dictionary<string, string>
             {
                 ["ISPARK_PACKAGES"] = NotebookRunner.PackagesFolder,
-                ["KAFKA_BOOTSTRAP"] = kafka.Bootstrap,
+                ["KAFKA_BOOTSTRAP"] = _kafka.Bootstrap,
             },
         });
 
@@ -31,20 +31,20 @@ public sealed class KafkaNotebookTests
         const string topic = "orders-demo";
         Cell("data").Text.Should().Be($"300 orders written to {topic}");
         var sample = Cell("sample").Text.Split('\n');
-        sample[0].Should().MatchRegex($@"^{topic} at {kafka.Bootstrap}: 9 messages from 3 partitions, json, read in \d+ ms \(no consumer group, nothing committed\); in C#: kafkaSample$");
+        sample[0].Should().MatchRegex($@"^{topic} at {_kafka.Bootstrap}: 9 messages from 3 partitions, json, read in \d+ ms \(no consumer group, nothing committed\); in C#: kafkaSample$");
         sample.Should().Contain("schema: partition int not null, offset bigint not null, customer string, item string, amount double");
         Cell("sample").Data("text/html").Single().Should().Contain("<th>amount<br><small>double");
         Cell("variable").Text.Should().MatchRegex(@"^9 orders, \d+\.\d\d in total, from partitions 0 \(0\.\.\d+\), 1 \(0\.\.\d+\), 2 \(0\.\.\d+\)$");
         var key = Cell("key").Text.Split('\n');
-        key[0].Should().StartWith($"{topic} at {kafka.Bootstrap}: 2 messages with key 'customer-7' from 3 partitions, string");
+        key[0].Should().StartWith($"{topic} at {_kafka.Bootstrap}: 2 messages with key 'customer-7' from 3 partitions, string");
         key.Where(l => l.StartsWith('|') && l.Contains("customer-7", StringComparison.Ordinal)).Should().HaveCount(2);
-        Cell("offset").Text.Split('\n')[0].Should().StartWith($"{topic} at {kafka.Bootstrap}: 2 messages from partition 0, bytes");
+        Cell("offset").Text.Split('\n')[0].Should().StartWith($"{topic} at {_kafka.Bootstrap}: 2 messages from partition 0, bytes");
 
         // The stream's one display ends as its last update: rows read, the chart, the table and the stop line.
         var stream = Cell("stream");
         stream.Outputs.Should().ContainSingle("one display, updated in place");
         var final = stream.Text.Split('\n')[0];
-        final.Should().MatchRegex($@"^dev: {topic} at {kafka.Bootstrap}: (\d+) rows in \d+ s, [\d.]+ rows/s, batch \d+ - --max-duration 15 s reached; stopped: streaming query kafka_stream_\S+ \([0-9a-f-]{{36}}\) stopped and removed; \d+ rows read; the session has 0 active streaming queries\.$");
+        final.Should().MatchRegex($@"^dev: {topic} at {_kafka.Bootstrap}: (\d+) rows in \d+ s, [\d.]+ rows/s, batch \d+ - --max-duration 15 s reached; stopped: streaming query kafka_stream_\S+ \([0-9a-f-]{{36}}\) stopped and removed; \d+ rows read; the session has 0 active streaming queries\.$");
         long.Parse(final.Split(": ")[2].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(0);
         stream.Text.Should().Contain("|customer  |item  |amount|");
         stream.Data("text/html").Single().Should().Contain("Plotly.newPlot").And.Contain("input rows/s");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using Avro;
 using Avro.Generic;
 using Avro.IO;
@@ -12,15 +11,15 @@ namespace InteractiveSpark.Kafka.Tests;
 public sealed class KafkaSamplerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly KafkaBrokerFixture kafka;
+    private readonly KafkaBrokerFixture _kafka;
 
-    public KafkaSamplerTests(KafkaBrokerFixture kafka) => this.kafka = kafka;
+    public KafkaSamplerTests(KafkaBrokerFixture kafka) => _kafka = kafka;
 
     /// <summary>A topic with 3 partitions × 20 messages: key k{p}-{i % 4}, value "p{p}-m{i}", a header, timestamps T0 + i minutes.</summary>
     private async Task<string> TextTopicAsync()
     {
         var topic = KafkaBrokerFixture.NewTopic("text");
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 3);
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 3);
         var messages = Enumerable.Range(0, 3).SelectMany(p => Enumerable.Range(0, 20).Select(i =>
             KafkaMessage.Text($"k{p}-{i % 4}", $"p{p}-m{i}") with
             {
@@ -28,7 +27,7 @@ public sealed class KafkaSamplerTests
                 Timestamp = T0.AddMinutes(i),
                 Headers = [new("trace", Encoding.UTF8.GetBytes($"t{p}{i}"))],
             }));
-        (await KafkaTopics.ProduceAsync(kafka.Connection, topic, messages)).Should().Be(60);
+        (await KafkaTopics.ProduceAsync(_kafka.Connection, topic, messages)).Should().Be(60);
         return topic;
     }
 
@@ -37,7 +36,7 @@ public sealed class KafkaSamplerTests
     {
         var topic = await TextTopicAsync();
 
-        var sample = await new KafkaSampler(kafka.Connection).SampleAsync(new KafkaSampleRequest(topic) { Last = 4 });
+        var sample = await new KafkaSampler(_kafka.Connection).SampleAsync(new KafkaSampleRequest(topic) { Last = 4 });
 
         sample.Records.Should().HaveCount(12);
         foreach (var p in new[] { 0, 1, 2 })
@@ -51,7 +50,7 @@ public sealed class KafkaSamplerTests
         }
 
         sample.Partitions.Should().HaveCount(3).And.OnlyContain(r => r.Low == 0 && r.High == 20 && r.Shown == 4);
-        sample.Summary.Should().StartWith($"{topic} at {kafka.Bootstrap}: 12 messages from 3 partitions, string, read in ")
+        sample.Summary.Should().StartWith($"{topic} at {_kafka.Bootstrap}: 12 messages from 3 partitions, string, read in ")
             .And.EndWith("(no consumer group, nothing committed)");
         sample.Notes.Should().BeEmpty();
         sample.ToRows()[0].Schema.Should().Be(KafkaSample.RecordSchema);
@@ -61,7 +60,7 @@ public sealed class KafkaSamplerTests
     public async Task From_a_time_offset_partition_and_key_pick_what_kcat_would()
     {
         var topic = await TextTopicAsync();
-        var sampler = new KafkaSampler(kafka.Connection);
+        var sampler = new KafkaSampler(_kafka.Connection);
 
         var from = await sampler.SampleAsync(new KafkaSampleRequest(topic) { From = T0.AddMinutes(17), Count = 2 });
         from.Records.Select(r => $"{r.Partition}:{r.Offset}").Should().Equal("0:17", "0:18", "1:17", "1:18", "2:17", "2:18");
@@ -88,8 +87,8 @@ public sealed class KafkaSamplerTests
     public async Task Json_values_become_a_table_of_their_fields_and_a_bad_value_is_named()
     {
         var topic = KafkaBrokerFixture.NewTopic("json");
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 1);
-        await KafkaTopics.ProduceAsync(kafka.Connection, topic,
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 1);
+        await KafkaTopics.ProduceAsync(_kafka.Connection, topic,
         [
             KafkaMessage.Text("a", """{"user":"ann","amount":12.5,"n":1,"ok":true}"""),
             KafkaMessage.Text("b", """{"user":"bob","amount":3,"n":2,"ok":false,"tags":["x"]}"""),
@@ -97,7 +96,7 @@ public sealed class KafkaSamplerTests
             new KafkaMessage(Encoding.UTF8.GetBytes("d"), null),
         ]);
 
-        var sample = await new KafkaSampler(kafka.Connection).SampleAsync(new KafkaSampleRequest(topic) { Format = KafkaValueFormat.Json });
+        var sample = await new KafkaSampler(_kafka.Connection).SampleAsync(new KafkaSampleRequest(topic) { Format = KafkaValueFormat.Json });
 
         sample.Records.Should().HaveCount(4);
         sample.Records[0].Json!.Value.GetProperty("user").GetString().Should().Be("ann");
@@ -143,15 +142,15 @@ public sealed class KafkaSamplerTests
             }
 
             var topic = KafkaBrokerFixture.NewTopic("avro");
-            await KafkaTopics.CreateAsync(kafka.Connection, topic, 1);
-            await KafkaTopics.ProduceAsync(kafka.Connection, topic,
+            await KafkaTopics.CreateAsync(_kafka.Connection, topic, 1);
+            await KafkaTopics.ProduceAsync(_kafka.Connection, topic,
             [
                 new KafkaMessage(null, Encode(1, "tea", 2.5, "NEW", framed: false)),
                 new KafkaMessage(null, Encode(2, "cake", null, "OLD", framed: true)),
                 new KafkaMessage(null, [0xff, 0xfe]),
             ]);
 
-            var sample = await new KafkaSampler(kafka.Connection).SampleAsync(
+            var sample = await new KafkaSampler(_kafka.Connection).SampleAsync(
                 new KafkaSampleRequest(topic) { Format = KafkaValueFormat.Avro, AvroSchemaFile = schemaFile });
 
             sample.Records[0].ValueText.Should().Be("""{"id":1,"item":"tea","price":2.5,"kind":"NEW"}""");
@@ -169,14 +168,14 @@ public sealed class KafkaSamplerTests
     public async Task Bytes_and_non_utf8_values_show_as_hex()
     {
         var topic = KafkaBrokerFixture.NewTopic("bytes");
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 1);
-        await KafkaTopics.ProduceAsync(kafka.Connection, topic, [new KafkaMessage([0xc3], [0x00, 0xc3, 0x28])]);
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 1);
+        await KafkaTopics.ProduceAsync(_kafka.Connection, topic, [new KafkaMessage([0xc3], [0x00, 0xc3, 0x28])]);
 
-        var bytes = await new KafkaSampler(kafka.Connection).SampleAsync(new KafkaSampleRequest(topic) { Format = KafkaValueFormat.Bytes });
+        var bytes = await new KafkaSampler(_kafka.Connection).SampleAsync(new KafkaSampleRequest(topic) { Format = KafkaValueFormat.Bytes });
         bytes.Records.Single().ValueText.Should().Be("00c328");
         bytes.Records.Single().Key.Should().Be("c3", "a key that is not UTF-8 shows as hex");
 
-        var text = await new KafkaSampler(kafka.Connection).SampleAsync(new KafkaSampleRequest(topic));
+        var text = await new KafkaSampler(_kafka.Connection).SampleAsync(new KafkaSampleRequest(topic));
         text.Records.Single().Error.Should().Be("not UTF-8 text (3 bytes: 00c328)");
     }
 
@@ -184,11 +183,11 @@ public sealed class KafkaSamplerTests
     public async Task A_missing_topic_or_partition_says_so_with_the_topics_there_are()
     {
         var topic = await TextTopicAsync();
-        var sampler = new KafkaSampler(kafka.Connection);
+        var sampler = new KafkaSampler(_kafka.Connection);
 
         var missing = () => sampler.SampleAsync(new KafkaSampleRequest("no-such-topic"));
         (await missing.Should().ThrowAsync<KafkaSampleException>()).Which.Message.Should()
-            .StartWith($"Topic 'no-such-topic' does not exist at {kafka.Bootstrap} (its topics: ").And.Contain(topic);
+            .StartWith($"Topic 'no-such-topic' does not exist at {_kafka.Bootstrap} (its topics: ").And.Contain(topic);
 
         var partition = () => sampler.SampleAsync(new KafkaSampleRequest(topic) { Partition = 7 });
         (await partition.Should().ThrowAsync<KafkaSampleException>()).Which.Message.Should().Be($"Topic '{topic}' has no partition 7: it has 3 (0..2).");
@@ -210,12 +209,12 @@ public sealed class KafkaSamplerTests
 
         // SASL against the plaintext listener: the handshake never succeeds.
         watch.Restart();
-        var sasl = () => new KafkaSampler(new KafkaConnection(kafka.Bootstrap)
+        var sasl = () => new KafkaSampler(new KafkaConnection(_kafka.Bootstrap)
         {
             SaslMechanism = "PLAIN", SaslUsername = "alice", SaslPassword = "s3cret-pw", Timeout = TimeSpan.FromSeconds(3),
         }).SampleAsync(new KafkaSampleRequest("events"));
         var error = (await sasl.Should().ThrowAsync<KafkaSampleException>()).Which;
-        error.Message.Should().StartWith($"Kafka at {kafka.Bootstrap} (sasl_plaintext) did not answer within 3 s").And.NotContain("s3cret-pw");
+        error.Message.Should().StartWith($"Kafka at {_kafka.Bootstrap} (sasl_plaintext) did not answer within 3 s").And.NotContain("s3cret-pw");
         error.ToString().Should().NotContain("s3cret-pw");
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
     }

@@ -12,19 +12,19 @@ namespace InteractiveSpark.Kafka.Tests;
 [Collection(KafkaCollection.Name)]
 public sealed class StreamingQueryTests
 {
-    private readonly KafkaBrokerFixture kafka;
-    private readonly SparkServerFixture spark;
+    private readonly KafkaBrokerFixture _kafka;
+    private readonly SparkServerFixture _spark;
 
     public StreamingQueryTests(KafkaBrokerFixture kafka, SparkServerFixture spark)
     {
-        this.kafka = kafka;
-        this.spark = spark;
+        _kafka = kafka;
+        _spark = spark;
     }
 
     [Fact]
     public async Task A_rate_stream_into_memory_reports_status_and_progress_and_stops_and_is_removed()
     {
-        await using var session = await spark.ConnectAsync();
+        await using var session = await _spark.ConnectAsync();
         var name = $"rate_{Guid.NewGuid():N}"[..16];
         var stream = session.ReadStream.Format("rate").Option("rowsPerSecond", 50).Load();
         (await stream.IsStreamingAsync()).Should().BeTrue();
@@ -72,9 +72,9 @@ public sealed class StreamingQueryTests
     public async Task A_kafka_preview_on_spark_shows_the_latest_json_rows_and_rates_then_stops_and_drops_its_table()
     {
         var topic = KafkaBrokerFixture.NewTopic("stream");
-        await KafkaTopics.CreateAsync(kafka.Connection, topic, 2);
-        await using var session = await spark.ConnectAsync();
-        var preview = await KafkaStreamPreview.StartAsync(session, new KafkaStreamOptions(kafka.Connection, topic)
+        await KafkaTopics.CreateAsync(_kafka.Connection, topic, 2);
+        await using var session = await _spark.ConnectAsync();
+        var preview = await KafkaStreamPreview.StartAsync(session, new KafkaStreamOptions(_kafka.Connection, topic)
         {
             Format = KafkaValueFormat.Json,
             Schema = "user STRING, amount DOUBLE",
@@ -87,7 +87,7 @@ public sealed class StreamingQueryTests
             KafkaStreamSnapshot? snapshot = null;
             for (var round = 0; round < 40 && (snapshot is null || snapshot.TotalRows < 40); round++)
             {
-                await KafkaTopics.ProduceAsync(kafka.Connection, topic, Enumerable.Range(0, 10).Select(i =>
+                await KafkaTopics.ProduceAsync(_kafka.Connection, topic, Enumerable.Range(0, 10).Select(i =>
                     KafkaMessage.Text($"u{i}", $$"""{"user":"u{{i}}","amount":{{round * 10 + i}}.5}""")));
                 await Task.Delay(500);
                 snapshot = await preview.SnapshotAsync();

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using InteractiveSpark.Charts;
-using InteractiveSpark.SparkConnect;
 using InteractiveSpark.SparkConnect.ML;
 using InteractiveSpark.SparkConnect.Tests;
 using Plotly.NET;

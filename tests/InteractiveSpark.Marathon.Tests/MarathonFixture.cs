@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using InteractiveSpark.Tests.Shared;
 using InteractiveSpark.MarathonEmulator;
 using InteractiveSpark.Sessions.Marathon;
+using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Marathon.Tests;
 

@@ -8,15 +8,15 @@ namespace InteractiveSpark.Marathon.Tests;
 [Collection(MarathonCollection.Name)]
 public sealed class MarathonLauncherLogTests(MarathonFixture fx) : IDisposable
 {
-    private readonly LogFolder logs = new();
+    private readonly LogFolder _logs = new();
 
-    public void Dispose() => logs.Dispose();
+    public void Dispose() => _logs.Dispose();
 
     [Fact]
     public async Task A_session_start_stop_a_refusal_and_a_sweep_leave_their_lines_with_the_session_id_and_no_secret()
     {
         string sessionId, token, groupId, taskId;
-        using (var log = ProductLog.Create(new LoggingOptions { Application = "marathon-test", Directory = logs.Path }))
+        using (var log = ProductLog.Create(new LoggingOptions { Application = "marathon-test", Directory = _logs.Path }))
         {
             var launcher = new MarathonSparkLauncher(fx.Options("logged") with { LoggerFactory = log.LoggerFactory });
             await using (var session = await launcher.StartAsync())
@@ -34,7 +34,7 @@ public sealed class MarathonLauncherLogTests(MarathonFixture fx) : IDisposable
             await launcher.RemoveEndedSessionsAsync();
         }
 
-        var text = logs.Read("marathon-test");
+        var text = _logs.Read("marathon-test");
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string Line(string what) => lines.Should().ContainSingle(l => l.Contains(what, StringComparison.Ordinal), what).Which;
         Line($"Session {sessionId} (logged): created app {groupId}/driver on Marathon {fx.Emulator.Url.GetLeftPart(UriPartial.Authority)}")

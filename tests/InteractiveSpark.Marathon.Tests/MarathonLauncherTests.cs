@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Marathon;
-using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.Marathon.Tests;
 

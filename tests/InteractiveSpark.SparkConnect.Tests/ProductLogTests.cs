@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using InteractiveSpark.Core;
 using InteractiveSpark.Logging;
@@ -13,15 +12,15 @@ namespace InteractiveSpark.SparkConnect.Tests;
 [Collection(SparkCollection.Name)]
 public sealed class ProductLogTests(SparkFixture spark) : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("ispark-log-test-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("ispark-log-test-").FullName;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private LoggingOptions Options(string application = "test") => new() { Application = application, Directory = folder };
+    private LoggingOptions Options(string application = "test") => new() { Application = application, Directory = _folder };
 
     private string ReadLog(string application = "test")
     {
-        var files = Directory.GetFiles(folder, application + "-*.log");
+        var files = Directory.GetFiles(_folder, application + "-*.log");
         files.Should().ContainSingle("one file per application and day");
         using var stream = new FileStream(files[0], FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return new StreamReader(stream).ReadToEnd();
@@ -114,15 +113,15 @@ public sealed class ProductLogTests(SparkFixture spark) : IDisposable
     {
         var env = new Dictionary<string, string>
         {
-            [LoggingOptions.DirectoryVariable] = folder,
+            [LoggingOptions.DirectoryVariable] = _folder,
             [LoggingOptions.LevelVariable] = "debug",
             [LoggingOptions.LevelsVariable] = "InteractiveSpark.Gateway=Error; InteractiveSpark.Sessions=trace",
             [LoggingOptions.SeqUrlVariable] = "http://seq.example:5341",
             [LoggingOptions.SeqApiKeyVariable] = "seq-key-123",
         };
         var options = LoggingOptions.FromEnvironment("ispark", n => env.GetValueOrDefault(n));
-        options.Directory.Should().Be(folder);
-        options.FilePattern.Should().Be(Path.Combine(folder, "ispark-.log"));
+        options.Directory.Should().Be(_folder);
+        options.FilePattern.Should().Be(Path.Combine(_folder, "ispark-.log"));
         options.MinimumLevel.Should().Be(LogEventLevel.Debug);
         options.ComponentLevels.Should().BeEquivalentTo(new Dictionary<string, LogEventLevel>
         {
@@ -195,7 +194,7 @@ public sealed class ProductLogTests(SparkFixture spark) : IDisposable
         body.Should().Contain("seq line").And.Contain("\"SessionId\":\"s-seq\"").And.Contain("\"Application\":\"test\"");
         body.Should().NotContain(token);
         apiKey.Should().Be("key-7");
-        Directory.GetFiles(folder).Should().BeEmpty("the file sink was turned off");
+        Directory.GetFiles(_folder).Should().BeEmpty("the file sink was turned off");
         listener.Stop();
         _ = serve;
     }

@@ -1,5 +1,4 @@
 using InteractiveSpark.Sessions.Local;
-using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.SparkConnect.Tests;
 

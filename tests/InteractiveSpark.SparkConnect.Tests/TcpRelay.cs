@@ -14,35 +14,35 @@ namespace InteractiveSpark.SparkConnect.Tests;
 /// </summary>
 internal sealed class TcpRelay : IAsyncDisposable
 {
-    private readonly TcpListener listener;
-    private readonly string upstreamHost;
-    private readonly int upstreamPort;
-    private readonly X509Certificate2? certificate;
-    private readonly CancellationTokenSource stop = new();
-    private readonly ConcurrentDictionary<int, (TcpClient Inbound, TcpClient Outbound)> open = new();
-    private readonly ConcurrentDictionary<int, long> bytesToUpstreamByConnection = new();
-    private readonly Task acceptLoop;
-    private int accepted;
-    private long bytesToUpstream;
+    private readonly TcpListener _listener;
+    private readonly string _upstreamHost;
+    private readonly int _upstreamPort;
+    private readonly X509Certificate2? _certificate;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<int, (TcpClient Inbound, TcpClient Outbound)> _open = new();
+    private readonly ConcurrentDictionary<int, long> _bytesToUpstreamByConnection = new();
+    private readonly Task _acceptLoop;
+    private int _accepted;
+    private long _bytesToUpstream;
 
     private TcpRelay(string upstreamHost, int upstreamPort, X509Certificate2? certificate)
     {
-        this.upstreamHost = upstreamHost;
-        this.upstreamPort = upstreamPort;
-        this.certificate = certificate;
-        listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        acceptLoop = AcceptLoopAsync();
+        _upstreamHost = upstreamHost;
+        _upstreamPort = upstreamPort;
+        _certificate = certificate;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync();
     }
 
     /// <summary>The loopback port the relay listens on.</summary>
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>How many client connections the relay has accepted so far.</summary>
-    public int AcceptedConnections => Volatile.Read(ref accepted);
+    public int AcceptedConnections => Volatile.Read(ref _accepted);
 
     /// <summary>How many bytes the relay has forwarded to the server (after TLS termination, if any).</summary>
-    public long BytesToUpstream => Interlocked.Read(ref bytesToUpstream);
+    public long BytesToUpstream => Interlocked.Read(ref _bytesToUpstream);
 
     /// <summary>
     /// How many bytes the relay has forwarded to the server from the connections it accepted after the first
@@ -51,7 +51,7 @@ internal sealed class TcpRelay : IAsyncDisposable
     /// those out of what a later attempt is charged with.
     /// </summary>
     public long BytesToUpstreamSince(int acceptedBefore) =>
-        bytesToUpstreamByConnection.Where(c => c.Key > acceptedBefore).Sum(c => c.Value);
+        _bytesToUpstreamByConnection.Where(c => c.Key > acceptedBefore).Sum(c => c.Value);
 
     /// <summary>Starts a plain TCP relay to host:port.</summary>
     public static TcpRelay Start(string upstreamHost, int upstreamPort) => new(upstreamHost, upstreamPort, null);
@@ -77,11 +77,11 @@ internal sealed class TcpRelay : IAsyncDisposable
     /// <summary>Closes every open connection abruptly (RST); new connections are still accepted.</summary>
     public void Cut()
     {
-        foreach (var (id, pair) in open)
+        foreach (var (id, pair) in _open)
         {
             Abort(pair.Inbound);
             Abort(pair.Outbound);
-            open.TryRemove(id, out _);
+            _open.TryRemove(id, out _);
         }
     }
 
@@ -100,19 +100,19 @@ internal sealed class TcpRelay : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             TcpClient inbound;
             try
             {
-                inbound = await listener.AcceptTcpClientAsync(stop.Token);
+                inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
             }
 
-            var id = Interlocked.Increment(ref accepted);
+            var id = Interlocked.Increment(ref _accepted);
             _ = Task.Run(() => RelayAsync(id, inbound));
         }
     }
@@ -122,19 +122,19 @@ internal sealed class TcpRelay : IAsyncDisposable
         var outbound = new TcpClient();
         try
         {
-            await outbound.ConnectAsync(upstreamHost, upstreamPort, stop.Token);
-            open[id] = (inbound, outbound);
+            await outbound.ConnectAsync(_upstreamHost, _upstreamPort, _stop.Token);
+            _open[id] = (inbound, outbound);
             Stream clientSide = inbound.GetStream();
-            if (certificate is not null)
+            if (_certificate is not null)
             {
                 var tls = new SslStream(clientSide, leaveInnerStreamOpen: false);
                 await tls.AuthenticateAsServerAsync(
                     new SslServerAuthenticationOptions
                     {
-                        ServerCertificate = certificate,
+                        ServerCertificate = _certificate,
                         ApplicationProtocols = [SslApplicationProtocol.Http2],
                     },
-                    stop.Token);
+                    _stop.Token);
                 clientSide = tls;
             }
 
@@ -150,7 +150,7 @@ internal sealed class TcpRelay : IAsyncDisposable
         }
         finally
         {
-            open.TryRemove(id, out _);
+            _open.TryRemove(id, out _);
             Abort(inbound);
             Abort(outbound);
         }
@@ -163,17 +163,17 @@ internal sealed class TcpRelay : IAsyncDisposable
         {
             while (true)
             {
-                var n = await from.ReadAsync(buffer, stop.Token);
+                var n = await from.ReadAsync(buffer, _stop.Token);
                 if (n == 0)
                 {
                     return;
                 }
 
-                await to.WriteAsync(buffer.AsMemory(0, n), stop.Token);
+                await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
                 if (upstreamConnection is { } connection)
                 {
-                    Interlocked.Add(ref bytesToUpstream, n);
-                    bytesToUpstreamByConnection.AddOrUpdate(connection, n, (_, total) => total + n);
+                    Interlocked.Add(ref _bytesToUpstream, n);
+                    _bytesToUpstreamByConnection.AddOrUpdate(connection, n, (_, total) => total + n);
                 }
             }
         }
@@ -186,11 +186,11 @@ internal sealed class TcpRelay : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Stop();
+        await _stop.CancelAsync();
+        _listener.Stop();
         Cut();
-        await acceptLoop;
-        stop.Dispose();
-        certificate?.Dispose();
+        await _acceptLoop;
+        _stop.Dispose();
+        _certificate?.Dispose();
     }
 }

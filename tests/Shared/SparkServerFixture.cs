@@ -11,7 +11,7 @@ namespace InteractiveSpark.Tests.Shared;
 /// </summary>
 public sealed class SparkServerFixture : IAsyncLifetime
 {
-    private LocalSparkServer? server;
+    private LocalSparkServer? _server;
 
     /// <summary>The server's URL, token included (given to notebooks as ISPARK_SPARK_URL).</summary>
     public string Url { get; private set; } = "";
@@ -31,14 +31,14 @@ public sealed class SparkServerFixture : IAsyncLifetime
         var url = Environment.GetEnvironmentVariable("ISPARK_TEST_SPARK");
         if (string.IsNullOrWhiteSpace(url))
         {
-            server = await LocalSparkServer.StartAsync(new LocalSparkServerOptions
+            _server = await LocalSparkServer.StartAsync(new LocalSparkServerOptions
             {
                 Master = "local[2]",
                 DriverMemory = "1g",
                 UiPort = null,
                 Conf = new Dictionary<string, string> { ["spark.sql.shuffle.partitions"] = "2" },
             });
-            var cs = server.ConnectionString;
+            var cs = _server.ConnectionString;
             url = $"sc://{cs.Host}:{cs.Port}/;token={cs.Token}";
         }
 
@@ -49,9 +49,9 @@ public sealed class SparkServerFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
-        if (server is not null)
+        if (_server is not null)
         {
-            await server.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

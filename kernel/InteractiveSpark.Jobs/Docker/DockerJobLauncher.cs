@@ -7,7 +7,6 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using InteractiveSpark.Core;
 using InteractiveSpark.Jobs.Notebooks;
-using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

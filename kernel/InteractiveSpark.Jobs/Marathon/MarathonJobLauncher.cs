@@ -8,7 +8,6 @@ using InteractiveSpark.Jobs.Notebooks;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.Sessions.Marathon;
-using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.Jobs.Marathon;
 

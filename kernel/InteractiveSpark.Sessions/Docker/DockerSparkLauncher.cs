@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -12,7 +11,6 @@ using Docker.DotNet.Models;
 using InteractiveSpark.Core;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InteractiveSpark.Sessions.Docker;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using InteractiveSpark.Core;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;

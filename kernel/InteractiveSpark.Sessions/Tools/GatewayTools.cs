@@ -5,9 +5,6 @@ using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using InteractiveSpark.Sessions.Docker;
-using InteractiveSpark.Sessions.Local;
 
 namespace InteractiveSpark.Sessions;
 

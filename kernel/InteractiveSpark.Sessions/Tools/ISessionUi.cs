@@ -1,14 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using InteractiveSpark.Sessions.Docker;
-using InteractiveSpark.Sessions.Local;
-
 namespace InteractiveSpark.Sessions;
 
 /// <summary>A link to a session's Spark UI.</summary>

@@ -47,21 +47,21 @@ public sealed record StageProgress(long StageId, long TotalTasks, long Completed
 /// </remarks>
 public sealed class ExecutionProgressStream : IProgress<ExecutionProgress>
 {
-    private readonly Channel<ExecutionProgress> channel =
+    private readonly Channel<ExecutionProgress> _channel =
         Channel.CreateUnbounded<ExecutionProgress>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
 
     /// <inheritdoc />
-    public void Report(ExecutionProgress value) => channel.Writer.TryWrite(value);
+    public void Report(ExecutionProgress value) => _channel.Writer.TryWrite(value);
 
     /// <summary>The reports as they arrive, until the query ends.</summary>
     public async IAsyncEnumerable<ExecutionProgress> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var item in _channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return item;
         }
     }
 
     /// <summary>Ends the stream; called by the client when the query ends, however it ends.</summary>
-    internal void Complete() => channel.Writer.TryComplete();
+    internal void Complete() => _channel.Writer.TryComplete();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Spark.Connect;
@@ -27,29 +26,29 @@ internal sealed class ReattachableExecution
     /// </summary>
     private static readonly TimeSpan StableStream = TimeSpan.FromSeconds(10);
 
-    private readonly SparkConnectClient client;
-    private readonly ExecutePlanRequest? request;
-    private readonly IProgress<ExecutionProgress>? progress;
-    private AsyncServerStreamingCall<ExecutePlanResponse>? call;
-    private string? lastResponseId;
-    private bool receivedAny;
-    private bool resultComplete;
-    private bool stoppedOnServer;
-    private bool resent;
-    private int unreleased;
-    private Task releaseTail = Task.CompletedTask;
+    private readonly SparkConnectClient _client;
+    private readonly ExecutePlanRequest? _request;
+    private readonly IProgress<ExecutionProgress>? _progress;
+    private AsyncServerStreamingCall<ExecutePlanResponse>? _call;
+    private string? _lastResponseId;
+    private bool _receivedAny;
+    private bool _resultComplete;
+    private bool _stoppedOnServer;
+    private bool _resent;
+    private int _unreleased;
+    private Task _releaseTail = Task.CompletedTask;
 
     /// <summary>Time since the current stream (ExecutePlan or ReattachExecute) started.</summary>
-    private readonly Stopwatch streamAge = new();
+    private readonly Stopwatch _streamAge = new();
 
     /// <summary>Responses received on the current stream.</summary>
-    private int responsesOnStream;
+    private int _responsesOnStream;
 
     internal ReattachableExecution(SparkConnectClient client, ExecutePlanRequest request, IProgress<ExecutionProgress>? progress)
     {
-        this.client = client;
-        this.request = request;
-        this.progress = progress;
+        _client = client;
+        _request = request;
+        _progress = progress;
         OperationId = request.OperationId;
     }
 
@@ -59,9 +58,9 @@ internal sealed class ReattachableExecution
     /// </summary>
     internal ReattachableExecution(SparkConnectClient client, string operationId, IProgress<ExecutionProgress>? progress)
     {
-        this.client = client;
-        request = null;
-        this.progress = progress;
+        _client = client;
+        _request = null;
+        _progress = progress;
         OperationId = operationId;
     }
 
@@ -73,9 +72,9 @@ internal sealed class ReattachableExecution
         var finished = false;
         try
         {
-            call = request is null
-                ? client.StartReattach(OperationId, lastResponseId: null, cancellationToken)
-                : client.StartExecute(request, cancellationToken);
+            _call = _request is null
+                ? _client.StartReattach(OperationId, lastResponseId: null, cancellationToken)
+                : _client.StartExecute(_request, cancellationToken);
             OnStreamStarted();
             while (await NextAsync(cancellationToken).ConfigureAwait(false) is { } response)
             {
@@ -86,16 +85,16 @@ internal sealed class ReattachableExecution
         }
         finally
         {
-            call?.Dispose();
-            call = null;
-            if (!finished && !resultComplete)
+            _call?.Dispose();
+            _call = null;
+            if (!finished && !_resultComplete)
             {
                 // The caller stopped early, or an error or a cancellation ended the loop: the query's results are no
                 // longer wanted, so stop it rather than let it run (and hold memory) until the server times it out.
                 await StopOnServerAsync().ConfigureAwait(false);
             }
 
-            if (progress is ExecutionProgressStream stream)
+            if (_progress is ExecutionProgressStream stream)
             {
                 stream.Complete();
             }
@@ -107,7 +106,7 @@ internal sealed class ReattachableExecution
     /// </summary>
     private async Task<ExecutePlanResponse?> NextAsync(CancellationToken cancellationToken)
     {
-        if (resultComplete)
+        if (_resultComplete)
         {
             return null;
         }
@@ -115,7 +114,7 @@ internal sealed class ReattachableExecution
         // Both counts are of failures since the last response: receiving one proves the operation moves on.
         var failures = 0;
         var quickEmptyEnds = 0;
-        var refused = new RefusalClock(client.Options.ServerGoneTimeout);
+        var refused = new RefusalClock(_client.Options.ServerGoneTimeout);
         TimeSpan? wait = null;
         while (true)
         {
@@ -127,32 +126,32 @@ internal sealed class ReattachableExecution
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (call is null)
+                if (_call is null)
                 {
-                    call = client.StartReattach(OperationId, lastResponseId, cancellationToken);
+                    _call = _client.StartReattach(OperationId, _lastResponseId, cancellationToken);
                     OnStreamStarted();
                 }
 
-                if (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                if (await _call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
-                    responsesOnStream++;
-                    return Accept(call.ResponseStream.Current);
+                    _responsesOnStream++;
+                    return Accept(_call.ResponseStream.Current);
                 }
 
                 // The stream ended without ResultComplete: the server ends long streams on purpose (by time or
                 // size) and expects the client to reattach for the rest.
-                call.Dispose();
-                call = null;
-                if (responsesOnStream == 0 && streamAge.Elapsed < QuickEnd)
+                _call.Dispose();
+                _call = null;
+                if (_responsesOnStream == 0 && _streamAge.Elapsed < QuickEnd)
                 {
-                    if (++quickEmptyEnds > client.Options.MaxRetries)
+                    if (++quickEmptyEnds > _client.Options.MaxRetries)
                     {
                         throw new SparkException(
                             $"Spark Connect ended the result stream of operation {OperationId} {quickEmptyEnds} times in a row "
                             + "without sending anything or saying the result was complete.");
                     }
 
-                    wait = client.Backoff(quickEmptyEnds - 1);
+                    wait = _client.Backoff(quickEmptyEnds - 1);
                 }
                 else
                 {
@@ -166,11 +165,11 @@ internal sealed class ReattachableExecution
                 throw new OperationCanceledException(
                     $"The query (operation {OperationId}) was cancelled and interrupted on the server.", e, cancellationToken);
             }
-            catch (Exception e) when (IsBrokenStream(e) && !client.IsDisposed)
+            catch (Exception e) when (IsBrokenStream(e) && !_client.IsDisposed)
             {
-                call?.Dispose();
-                call = null;
-                if (streamAge.Elapsed >= StableStream)
+                _call?.Dispose();
+                _call = null;
+                if (_streamAge.Elapsed >= StableStream)
                 {
                     failures = 0;
                 }
@@ -178,8 +177,8 @@ internal sealed class ReattachableExecution
                 if (refused.Observe(e) is { } refusedFor)
                 {
                     // Nothing listens on the server's port any more: the driver is gone, and waiting longer changes nothing.
-                    resultComplete = true;
-                    throw SparkErrors.ServerGone(client.Connection, "a query", refusedFor, (RpcException)e);
+                    _resultComplete = true;
+                    throw SparkErrors.ServerGone(_client.Connection, "a query", refusedFor, (RpcException)e);
                 }
 
                 if (refused.IsRefusing)
@@ -189,85 +188,85 @@ internal sealed class ReattachableExecution
                     continue;
                 }
 
-                if (++failures > client.Options.MaxRetries)
+                if (++failures > _client.Options.MaxRetries)
                 {
                     throw await ToSparkExceptionAsync(e, $"the result stream broke {failures} times in a row", cancellationToken)
                         .ConfigureAwait(false);
                 }
 
-                wait = client.Backoff(failures - 1);
-                SparkConnectClient.LogReattaching(client.Logger, client.SessionId, OperationId, SparkConnectClient.DescribeForLog(e), failures);
+                wait = _client.Backoff(failures - 1);
+                SparkConnectClient.LogReattaching(_client.Logger, _client.SessionId, OperationId, SparkConnectClient.DescribeForLog(e), failures);
             }
-            catch (RpcException e) when (request is not null && !receivedAny && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_NOT_FOUND")
+            catch (RpcException e) when (_request is not null && !_receivedAny && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_NOT_FOUND")
             {
                 // A reattach before any response found no such operation: the first ExecutePlan never reached the
                 // server, so sending it again cannot run the query twice (the server also refuses a reused operation id).
-                call?.Dispose();
-                call = null;
-                if (++failures > client.Options.MaxRetries)
+                _call?.Dispose();
+                _call = null;
+                if (++failures > _client.Options.MaxRetries)
                 {
-                    throw await client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+                    throw await _client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
                 }
 
-                resent = true;
-                call = client.StartExecute(request, cancellationToken);
+                _resent = true;
+                _call = _client.StartExecute(_request, cancellationToken);
                 OnStreamStarted();
             }
-            catch (RpcException e) when (resent && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_ALREADY_EXISTS")
+            catch (RpcException e) when (_resent && SparkErrors.GetErrorClass(e) == "INVALID_HANDLE.OPERATION_ALREADY_EXISTS")
             {
                 // A re-sent ExecutePlan raced with the original, which did arrive after all: attach to it instead.
-                call?.Dispose();
-                call = null;
-                if (++failures > client.Options.MaxRetries)
+                _call?.Dispose();
+                _call = null;
+                if (++failures > _client.Options.MaxRetries)
                 {
-                    throw await client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+                    throw await _client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (RpcException e)
             {
                 // The server's verdict on the query (or on the session): not retried.
-                resultComplete = true; // nothing more will come; the server already ended the operation
+                _resultComplete = true; // nothing more will come; the server already ended the operation
                 Release(untilResponseId: null);
-                throw await client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+                throw await _client.TranslateAsync(e, "ExecutePlan", cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     private void OnStreamStarted()
     {
-        streamAge.Restart();
-        responsesOnStream = 0;
+        _streamAge.Restart();
+        _responsesOnStream = 0;
     }
 
     /// <summary>Bookkeeping for a received response: session check, resume point, releases and progress.</summary>
     private ExecutePlanResponse Accept(ExecutePlanResponse response)
     {
-        client.ObserveServerSession(response.ServerSideSessionId);
-        receivedAny = true;
+        _client.ObserveServerSession(response.ServerSideSessionId);
+        _receivedAny = true;
         if (response.ResponseId.Length > 0)
         {
-            lastResponseId = response.ResponseId;
-            unreleased++;
+            _lastResponseId = response.ResponseId;
+            _unreleased++;
         }
 
         if (response.ResponseTypeCase == ExecutePlanResponse.ResponseTypeOneofCase.ResultComplete)
         {
-            resultComplete = true;
-            call?.Dispose();
-            call = null;
+            _resultComplete = true;
+            _call?.Dispose();
+            _call = null;
             Release(untilResponseId: null);
         }
-        else if (unreleased >= client.Options.ReleaseEveryResponses && lastResponseId is not null)
+        else if (_unreleased >= _client.Options.ReleaseEveryResponses && _lastResponseId is not null)
         {
             // Everything up to the last received response can go: a reattach resumes after it.
-            Release(lastResponseId);
+            Release(_lastResponseId);
         }
 
-        if (response.ExecutionProgress is { } report && progress is not null)
+        if (response.ExecutionProgress is { } report && _progress is not null)
         {
             try
             {
-                progress.Report(ExecutionProgress.FromProto(report));
+                _progress.Report(ExecutionProgress.FromProto(report));
             }
             catch (Exception)
             {
@@ -281,8 +280,8 @@ internal sealed class ReattachableExecution
     /// <summary>Queues a ReleaseExecute after the previous one; errors are swallowed (the server frees abandoned operations itself).</summary>
     private void Release(string? untilResponseId)
     {
-        unreleased = 0;
-        releaseTail = ReleaseAfterAsync(releaseTail, untilResponseId);
+        _unreleased = 0;
+        _releaseTail = ReleaseAfterAsync(_releaseTail, untilResponseId);
     }
 
     private async Task ReleaseAfterAsync(Task previous, string? untilResponseId)
@@ -290,8 +289,8 @@ internal sealed class ReattachableExecution
         await previous.ConfigureAwait(false);
         try
         {
-            using var cts = new CancellationTokenSource(client.Options.CloseTimeout * 2);
-            await client.ReleaseExecuteAsync(OperationId, untilResponseId, cts.Token).ConfigureAwait(false);
+            using var cts = new CancellationTokenSource(_client.Options.CloseTimeout * 2);
+            await _client.ReleaseExecuteAsync(OperationId, untilResponseId, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SparkException or OperationCanceledException or ObjectDisposedException or RpcException)
         {
@@ -306,17 +305,17 @@ internal sealed class ReattachableExecution
     /// </summary>
     private async Task StopOnServerAsync()
     {
-        if (stoppedOnServer || client.IsDisposed)
+        if (_stoppedOnServer || _client.IsDisposed)
         {
             return;
         }
 
-        stoppedOnServer = true;
-        resultComplete = true;
+        _stoppedOnServer = true;
+        _resultComplete = true;
         try
         {
-            using var cts = new CancellationTokenSource(client.Options.CloseTimeout);
-            await client.InterruptAsync(InterruptRequest.Types.InterruptType.OperationId, OperationId, cts.Token).ConfigureAwait(false);
+            using var cts = new CancellationTokenSource(_client.Options.CloseTimeout);
+            await _client.InterruptAsync(InterruptRequest.Types.InterruptType.OperationId, OperationId, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SparkException or OperationCanceledException or ObjectDisposedException or RpcException)
         {
@@ -340,12 +339,12 @@ internal sealed class ReattachableExecution
     {
         if (e is RpcException rpc)
         {
-            var translated = await client.TranslateAsync(rpc, "ExecutePlan", cancellationToken).ConfigureAwait(false);
+            var translated = await _client.TranslateAsync(rpc, "ExecutePlan", cancellationToken).ConfigureAwait(false);
             return new SparkException($"{translated.Message} ({context})", translated);
         }
 
         return new SparkException(
-            $"Lost the connection to Spark Connect at {client.Connection.Host}:{client.Connection.Port} during ExecutePlan "
+            $"Lost the connection to Spark Connect at {_client.Connection.Host}:{_client.Connection.Port} during ExecutePlan "
             + $"({context}): {e.Message}", e);
     }
 }

@@ -13,27 +13,27 @@ internal struct RefusalClock(TimeSpan limit)
     /// <summary>How often a refusing server is probed again until the verdict.</summary>
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
 
-    private long refusingSince;
+    private long _refusingSince;
 
     /// <summary>Whether the last observed failure was a refused connection.</summary>
-    public readonly bool IsRefusing => refusingSince != 0;
+    public readonly bool IsRefusing => _refusingSince != 0;
 
     /// <summary>Records a failure; returns how long connections have been refused once that reaches the limit, else null.</summary>
     public TimeSpan? Observe(Exception failure)
     {
         if (failure is not RpcException rpc || !SparkErrors.IsConnectionRefused(rpc))
         {
-            refusingSince = 0;
+            _refusingSince = 0;
             return null;
         }
 
-        if (refusingSince == 0)
+        if (_refusingSince == 0)
         {
-            refusingSince = Stopwatch.GetTimestamp();
+            _refusingSince = Stopwatch.GetTimestamp();
             return null;
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(refusingSince);
+        var elapsed = Stopwatch.GetElapsedTime(_refusingSince);
         return elapsed >= limit ? elapsed : null;
     }
 }

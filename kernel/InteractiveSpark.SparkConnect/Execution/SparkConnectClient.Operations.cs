@@ -10,23 +10,23 @@ internal sealed partial class SparkConnectClient
     /// <summary>How much of a SQL text describes an operation: enough to recognise it, not a whole script.</summary>
     private const int DescriptionLength = 120;
 
-    private readonly ConcurrentDictionary<string, SparkOperation> running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SparkOperation> _running = new(StringComparer.Ordinal);
 
     /// <summary>Raised after an operation starts or ends (on the thread that started or ended it).</summary>
     internal event Action? OperationsChanged;
 
     /// <summary>The operations in flight, oldest first.</summary>
-    internal IReadOnlyList<SparkOperation> RunningOperations => running.Values.OrderBy(o => o.Started).ToArray();
+    internal IReadOnlyList<SparkOperation> RunningOperations => _running.Values.OrderBy(o => o.Started).ToArray();
 
     private void OnOperationStarted(ExecutePlanRequest request)
     {
-        running[request.OperationId] = new SparkOperation(request.OperationId, DateTimeOffset.UtcNow, Describe(request.Plan));
+        _running[request.OperationId] = new SparkOperation(request.OperationId, DateTimeOffset.UtcNow, Describe(request.Plan));
         RaiseOperationsChanged();
     }
 
     private void OnOperationEnded(string operationId)
     {
-        if (running.TryRemove(operationId, out _))
+        if (_running.TryRemove(operationId, out _))
         {
             RaiseOperationsChanged();
         }

@@ -39,7 +39,7 @@ internal sealed partial class SparkConnectClient
             request.OperationStatus.OperationIds.Add(operationIds);
         }
 
-        var invoker = channel.CreateCallInvoker();
+        var invoker = _channel.CreateCallInvoker();
         var response = await UnaryAsync("GetStatus", o => invoker.AsyncUnaryCall(GetStatusMethod, null, o, request), cancellationToken)
             .ConfigureAwait(false);
         ObserveServerSession(response.ServerSideSessionId);
@@ -53,7 +53,7 @@ internal sealed partial class SparkConnectClient
     internal void AssumeServerSession(string observedId)
     {
         ArgumentException.ThrowIfNullOrEmpty(observedId);
-        Interlocked.CompareExchange(ref serverSideSessionId, observedId, null);
+        Interlocked.CompareExchange(ref _serverSideSessionId, observedId, null);
     }
 
     /// <summary>
@@ -62,12 +62,12 @@ internal sealed partial class SparkConnectClient
     /// </summary>
     internal ValueTask DetachAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return ValueTask.CompletedTask;
         }
 
-        channel.Dispose();
+        _channel.Dispose();
         LogDetached(Logger, SessionId);
         return ValueTask.CompletedTask;
     }

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -23,13 +22,13 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
     /// <summary>The library version, as sent in client_type (build metadata after '+' left out).</summary>
     internal static readonly string LibraryVersion = GetLibraryVersion();
 
-    private readonly GrpcChannel channel;
-    private readonly SparkConnectService.SparkConnectServiceClient stub;
-    private readonly Lock tagsLock = new();
-    private readonly List<string> tags = [];
-    private string? serverSideSessionId;
-    private int disposed;
-    private long reattachCount;
+    private readonly GrpcChannel _channel;
+    private readonly SparkConnectService.SparkConnectServiceClient _stub;
+    private readonly Lock _tagsLock = new();
+    private readonly List<string> _tags = [];
+    private string? _serverSideSessionId;
+    private int _disposed;
+    private long _reattachCount;
 
     /// <summary>
     /// Creates the channel; nothing goes over the network yet. Refuses a token that would travel in clear before
@@ -86,7 +85,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
                 && string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), expected, StringComparison.OrdinalIgnoreCase);
         }
 
-        channel = GrpcChannel.ForAddress(connection.GrpcAddress, new GrpcChannelOptions
+        _channel = GrpcChannel.ForAddress(connection.GrpcAddress, new GrpcChannelOptions
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
@@ -98,7 +97,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             // transport failure (retried or reattached).
             ThrowOperationCanceledOnCancellation = false,
         });
-        stub = new SparkConnectService.SparkConnectServiceClient(channel);
+        _stub = new SparkConnectService.SparkConnectServiceClient(_channel);
     }
 
     /// <summary>Where this client connects (the token inside is never shown by its ToString).</summary>
@@ -120,12 +119,12 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
     internal string ClientType { get; }
 
     /// <summary>The server's id for this session, known after the first answer; null before.</summary>
-    internal string? ServerSideSessionId => Volatile.Read(ref serverSideSessionId);
+    internal string? ServerSideSessionId => Volatile.Read(ref _serverSideSessionId);
 
     /// <summary>How many times an execution stream was reattached (a diagnostic, and what tests look at).</summary>
-    internal long ReattachCount => Interlocked.Read(ref reattachCount);
+    internal long ReattachCount => Interlocked.Read(ref _reattachCount);
 
-    internal bool IsDisposed => Volatile.Read(ref disposed) != 0;
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     // ---------------------------------------------------------------- tags
 
@@ -133,11 +132,11 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
     internal void AddTag(string tag)
     {
         ValidateTag(tag);
-        lock (tagsLock)
+        lock (_tagsLock)
         {
-            if (!tags.Contains(tag))
+            if (!_tags.Contains(tag))
             {
-                tags.Add(tag);
+                _tags.Add(tag);
             }
         }
     }
@@ -145,25 +144,25 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
     internal void RemoveTag(string tag)
     {
         ValidateTag(tag);
-        lock (tagsLock)
+        lock (_tagsLock)
         {
-            tags.Remove(tag);
+            _tags.Remove(tag);
         }
     }
 
     internal void ClearTags()
     {
-        lock (tagsLock)
+        lock (_tagsLock)
         {
-            tags.Clear();
+            _tags.Clear();
         }
     }
 
     internal IReadOnlyList<string> GetTags()
     {
-        lock (tagsLock)
+        lock (_tagsLock)
         {
-            return tags.ToArray();
+            return _tags.ToArray();
         }
     }
 
@@ -197,7 +196,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             {
                 var request = NewAnalyzeRequest();
                 request.SparkVersion = new AnalyzePlanRequest.Types.SparkVersion();
-                using var call = stub.AnalyzePlanAsync(request, CallOptions(deadline, timeoutCts.Token));
+                using var call = _stub.AnalyzePlanAsync(request, CallOptions(deadline, timeoutCts.Token));
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 ObserveServerSession(response.ServerSideSessionId);
                 var version = response.SparkVersion?.Version ?? "";
@@ -265,7 +264,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         request.UserContext = UserContext;
         request.ClientType = ClientType;
         SetObserved(request);
-        var response = await UnaryAsync("AnalyzePlan", o => stub.AnalyzePlanAsync(request, o), cancellationToken).ConfigureAwait(false);
+        var response = await UnaryAsync("AnalyzePlan", o => _stub.AnalyzePlanAsync(request, o), cancellationToken).ConfigureAwait(false);
         ObserveServerSession(response.ServerSideSessionId);
         return response;
     }
@@ -280,7 +279,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             request.ClientObservedServerSideSessionId = observed;
         }
 
-        var response = await UnaryAsync("Config", o => stub.ConfigAsync(request, o), cancellationToken).ConfigureAwait(false);
+        var response = await UnaryAsync("Config", o => _stub.ConfigAsync(request, o), cancellationToken).ConfigureAwait(false);
         ObserveServerSession(response.ServerSideSessionId);
         return response;
     }
@@ -305,7 +304,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
                 break;
         }
 
-        var response = await UnaryAsync("Interrupt", o => stub.InterruptAsync(request, o), cancellationToken).ConfigureAwait(false);
+        var response = await UnaryAsync("Interrupt", o => _stub.InterruptAsync(request, o), cancellationToken).ConfigureAwait(false);
         ObserveServerSession(response.ServerSideSessionId);
         return response.InterruptedIds.ToArray();
     }
@@ -334,7 +333,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             request.ReleaseUntil = new ReleaseExecuteRequest.Types.ReleaseUntil { ResponseId = untilResponseId };
         }
 
-        await UnaryAsync("ReleaseExecute", o => stub.ReleaseExecuteAsync(request, o), cancellationToken).ConfigureAwait(false);
+        await UnaryAsync("ReleaseExecute", o => _stub.ReleaseExecuteAsync(request, o), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -444,14 +443,14 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
     {
         ThrowIfDisposed();
         SetObserved(request);
-        return stub.ExecutePlan(request, CallOptions(null, cancellationToken));
+        return _stub.ExecutePlan(request, CallOptions(null, cancellationToken));
     }
 
     /// <summary>Resumes an operation's response stream after <paramref name="lastResponseId"/> (from the start when null).</summary>
     internal AsyncServerStreamingCall<ExecutePlanResponse> StartReattach(string operationId, string? lastResponseId, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        Interlocked.Increment(ref reattachCount);
+        Interlocked.Increment(ref _reattachCount);
         var request = new ReattachExecuteRequest
         {
             SessionId = SessionId, UserContext = UserContext, ClientType = ClientType, OperationId = operationId,
@@ -466,7 +465,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             request.LastResponseId = lastResponseId;
         }
 
-        return stub.ReattachExecute(request, CallOptions(null, cancellationToken));
+        return _stub.ReattachExecute(request, CallOptions(null, cancellationToken));
     }
 
     // ---------------------------------------------------------------- errors and session tracking
@@ -494,7 +493,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
                 }
 
                 var timeout = Options.RequestTimeout < TimeSpan.FromSeconds(30) ? Options.RequestTimeout : TimeSpan.FromSeconds(30);
-                using var call = stub.FetchErrorDetailsAsync(request, CallOptions(Deadline(timeout), cancellationToken));
+                using var call = _stub.FetchErrorDetailsAsync(request, CallOptions(Deadline(timeout), cancellationToken));
                 details = await call.ResponseAsync.ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RpcException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
@@ -519,7 +518,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             return;
         }
 
-        var known = Interlocked.CompareExchange(ref serverSideSessionId, id, null);
+        var known = Interlocked.CompareExchange(ref _serverSideSessionId, id, null);
         if (known is not null && !string.Equals(known, id, StringComparison.Ordinal))
         {
             throw SparkErrors.SessionChanged(known, id);
@@ -603,7 +602,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
@@ -612,7 +611,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         {
             using var cts = new CancellationTokenSource(Options.CloseTimeout);
             var request = new ReleaseSessionRequest { SessionId = SessionId, UserContext = UserContext, ClientType = ClientType };
-            using var call = stub.ReleaseSessionAsync(request, CallOptions(Deadline(Options.CloseTimeout), cts.Token));
+            using var call = _stub.ReleaseSessionAsync(request, CallOptions(Deadline(Options.CloseTimeout), cts.Token));
             await call.ResponseAsync.ConfigureAwait(false);
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException or HttpRequestException or IOException or InvalidOperationException)
@@ -620,7 +619,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             // Best effort: the server expires an abandoned session by itself.
         }
 
-        channel.Dispose();
+        _channel.Dispose();
         LogClosed(Logger, SessionId);
     }
 }

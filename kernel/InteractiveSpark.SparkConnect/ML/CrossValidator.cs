@@ -88,14 +88,14 @@ public sealed class CrossValidatorModel<TModel> : IAsyncDisposable where TModel 
 /// <summary>Builds a param grid, as Spark's <c>ParamGridBuilder</c>: every combination of the values given.</summary>
 public sealed class ParamGridBuilder
 {
-    private readonly List<(string Name, object[] Values)> grid = [];
+    private readonly List<(string Name, object[] Values)> _grid = [];
 
     /// <summary>Tries each of <paramref name="values"/> for the param named <paramref name="name"/> (Spark's name, e.g. <c>regParam</c>).</summary>
     public ParamGridBuilder AddGrid(string name, params object[] values)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (values is not { Length: > 0 }) throw new ArgumentException($"Give at least one value for {name}.", nameof(values));
-        grid.Add((name, values));
+        _grid.Add((name, values));
         return this;
     }
 
@@ -103,7 +103,7 @@ public sealed class ParamGridBuilder
     public IReadOnlyList<IReadOnlyDictionary<string, object>> Build()
     {
         IEnumerable<Dictionary<string, object>> maps = [new Dictionary<string, object>()];
-        foreach (var (name, values) in grid)
+        foreach (var (name, values) in _grid)
             maps = maps.SelectMany(m => values.Select(v => new Dictionary<string, object>(m) { [name] = v }));
         return maps.ToArray();
     }

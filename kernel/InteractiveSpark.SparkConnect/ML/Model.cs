@@ -9,7 +9,7 @@ namespace InteractiveSpark.SparkConnect.ML;
 /// </summary>
 public abstract class Model : Transformer, IAsyncDisposable
 {
-    private int released;
+    private int _released;
 
     private protected Model(string className, SparkSession session, string objectId, string uid) : base(className, uid)
     {
@@ -30,7 +30,7 @@ public abstract class Model : Transformer, IAsyncDisposable
     public string? Warning { get; internal set; }
 
     /// <summary>Whether the server-side model was released (disposed here, or its session closed).</summary>
-    public bool IsReleased => Volatile.Read(ref released) != 0 || Session.Client.IsDisposed;
+    public bool IsReleased => Volatile.Read(ref _released) != 0 || Session.Client.IsDisposed;
 
     internal P.ObjectRef Ref => new() { Id = ObjectId };
 
@@ -101,7 +101,7 @@ public abstract class Model : Transformer, IAsyncDisposable
     /// <summary>Releases the model on the server (MlCommand.Delete). Safe to call more than once; never throws for a server or session that is gone.</summary>
     public virtual async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref released, 1) != 0 || Session.Client.IsDisposed) return;
+        if (Interlocked.Exchange(ref _released, 1) != 0 || Session.Client.IsDisposed) return;
         var delete = new P.MlCommand.Types.Delete();
         delete.ObjRefs.Add(Ref);
         try

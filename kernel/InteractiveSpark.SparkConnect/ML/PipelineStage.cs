@@ -13,8 +13,8 @@ namespace InteractiveSpark.SparkConnect.ML;
 public abstract class PipelineStage
 {
     private static readonly ConcurrentDictionary<Type, Param[]> Declared = new();
-    private Dictionary<string, object> values = new(StringComparer.Ordinal);
-    private readonly Lock valuesLock = new();
+    private Dictionary<string, object> _values = new(StringComparer.Ordinal);
+    private readonly Lock _valuesLock = new();
 
     /// <summary>A stage of JVM class <paramref name="className"/> with a fresh uid in Spark's style (<c>prefix_12hex</c>).</summary>
     private protected PipelineStage(string className, string? uid)
@@ -59,14 +59,14 @@ public abstract class PipelineStage
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
         _ = MlValues.ToLiteral(value); // fail here, not at fit time, for a value that cannot travel
-        lock (valuesLock) values[name] = value;
+        lock (_valuesLock) _values[name] = value;
         return this;
     }
 
     /// <summary>Removes an explicitly set value, so Spark's default applies again.</summary>
     public PipelineStage Clear(string name)
     {
-        lock (valuesLock) values.Remove(name);
+        lock (_valuesLock) _values.Remove(name);
         return this;
     }
 
@@ -92,20 +92,20 @@ public abstract class PipelineStage
 
     private bool TryGetSet(string name, out object value)
     {
-        lock (valuesLock) return values.TryGetValue(name, out value!);
+        lock (_valuesLock) return _values.TryGetValue(name, out value!);
     }
 
     /// <summary>The explicitly set values, for copying into another stage (a fitted model takes its estimator's).</summary>
     internal IReadOnlyDictionary<string, object> SetValues()
     {
-        lock (valuesLock) return new Dictionary<string, object>(values);
+        lock (_valuesLock) return new Dictionary<string, object>(_values);
     }
 
     /// <summary>A copy of this stage (same class and uid) with <paramref name="extra"/> set on top of its values, as Spark's <c>copy(extra)</c>.</summary>
     internal PipelineStage CopyWith(IReadOnlyDictionary<string, object> extra)
     {
         var copy = (PipelineStage)MemberwiseClone();
-        lock (valuesLock) copy.values = new Dictionary<string, object>(values, StringComparer.Ordinal);
+        lock (_valuesLock) copy._values = new Dictionary<string, object>(_values, StringComparer.Ordinal);
         foreach (var (k, v) in extra) copy.Set(k, v);
         return copy;
     }
@@ -133,7 +133,7 @@ public abstract class PipelineStage
         foreach (var (k, lit) in server.Params)
         {
             if (IsSet(k) || MlValues.FromLiteral(lit) is not { } v) continue;
-            lock (valuesLock) values[k] = Coerce(k, v);
+            lock (_valuesLock) _values[k] = Coerce(k, v);
         }
     }
 

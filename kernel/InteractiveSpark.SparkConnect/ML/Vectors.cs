@@ -29,52 +29,52 @@ public abstract class Vector
 /// <summary>A dense vector: every element stored.</summary>
 public sealed class DenseVector : Vector
 {
-    private readonly double[] values;
+    private readonly double[] _values;
 
     /// <summary>A vector holding a copy of <paramref name="values"/>.</summary>
-    public DenseVector(IEnumerable<double> values) => this.values = (values ?? throw new ArgumentNullException(nameof(values))).ToArray();
+    public DenseVector(IEnumerable<double> values) => _values = (values ?? throw new ArgumentNullException(nameof(values))).ToArray();
 
     /// <summary>The elements.</summary>
-    public IReadOnlyList<double> Values => values;
+    public IReadOnlyList<double> Values => _values;
 
     /// <inheritdoc />
-    public override int Size => values.Length;
+    public override int Size => _values.Length;
 
     /// <inheritdoc />
-    public override double this[int index] => values[index];
+    public override double this[int index] => _values[index];
 
     /// <inheritdoc />
-    public override double[] ToArray() => (double[])values.Clone();
+    public override double[] ToArray() => (double[])_values.Clone();
 
     /// <inheritdoc />
-    public override string ToString() => Format(values);
+    public override string ToString() => Format(_values);
 }
 
 /// <summary>A sparse vector: its size plus the indices and values of the non-zero elements.</summary>
 public sealed class SparseVector : Vector
 {
-    private readonly int size;
-    private readonly int[] indices;
-    private readonly double[] values;
+    private readonly int _size;
+    private readonly int[] _indices;
+    private readonly double[] _values;
 
     /// <summary>A vector of <paramref name="size"/> elements, zero except at <paramref name="indices"/>.</summary>
     public SparseVector(int size, IEnumerable<int> indices, IEnumerable<double> values)
     {
-        this.size = size;
-        this.indices = indices.ToArray();
-        this.values = values.ToArray();
-        if (this.indices.Length != this.values.Length)
-            throw new ArgumentException($"A sparse vector needs as many indices as values ({this.indices.Length} vs {this.values.Length}).");
+        _size = size;
+        _indices = indices.ToArray();
+        _values = values.ToArray();
+        if (_indices.Length != _values.Length)
+            throw new ArgumentException($"A sparse vector needs as many indices as values ({_indices.Length} vs {_values.Length}).");
     }
 
     /// <summary>Where the non-zero elements are, ascending.</summary>
-    public IReadOnlyList<int> Indices => indices;
+    public IReadOnlyList<int> Indices => _indices;
 
     /// <summary>The non-zero elements.</summary>
-    public IReadOnlyList<double> Values => values;
+    public IReadOnlyList<double> Values => _values;
 
     /// <inheritdoc />
-    public override int Size => size;
+    public override int Size => _size;
 
     /// <inheritdoc />
     public override double this[int index]
@@ -82,47 +82,47 @@ public sealed class SparseVector : Vector
         get
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, size);
-            var at = Array.BinarySearch(indices, index);
-            return at >= 0 ? values[at] : 0.0;
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _size);
+            var at = Array.BinarySearch(_indices, index);
+            return at >= 0 ? _values[at] : 0.0;
         }
     }
 
     /// <inheritdoc />
     public override double[] ToArray()
     {
-        var all = new double[size];
-        for (var i = 0; i < indices.Length; i++) all[indices[i]] = values[i];
+        var all = new double[_size];
+        for (var i = 0; i < _indices.Length; i++) all[_indices[i]] = _values[i];
         return all;
     }
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"({size},[{string.Join(",", indices)}],{Format(values)})";
+        $"({_size},[{string.Join(",", _indices)}],{Format(_values)})";
 }
 
 /// <summary>A Spark ML matrix (<c>org.apache.spark.ml.linalg.Matrix</c>), e.g. a multinomial model's coefficients, as a dense array.</summary>
 public sealed class Matrix
 {
-    private readonly double[,] values;
+    private readonly double[,] _values;
 
     /// <summary>A matrix holding a copy of <paramref name="values"/>.</summary>
-    public Matrix(double[,] values) => this.values = (double[,])(values ?? throw new ArgumentNullException(nameof(values))).Clone();
+    public Matrix(double[,] values) => _values = (double[,])(values ?? throw new ArgumentNullException(nameof(values))).Clone();
 
     /// <summary>Rows.</summary>
-    public int NumRows => values.GetLength(0);
+    public int NumRows => _values.GetLength(0);
 
     /// <summary>Columns.</summary>
-    public int NumCols => values.GetLength(1);
+    public int NumCols => _values.GetLength(1);
 
     /// <summary>Element at <paramref name="row"/>, <paramref name="col"/>.</summary>
-    public double this[int row, int col] => values[row, col];
+    public double this[int row, int col] => _values[row, col];
 
     /// <summary>A copy of the elements.</summary>
-    public double[,] ToArray() => (double[,])values.Clone();
+    public double[,] ToArray() => (double[,])_values.Clone();
 
     /// <summary>Row <paramref name="row"/>.</summary>
-    public double[] Row(int row) => Enumerable.Range(0, NumCols).Select(c => values[row, c]).ToArray();
+    public double[] Row(int row) => Enumerable.Range(0, NumCols).Select(c => _values[row, c]).ToArray();
 
     /// <summary>One line per row.</summary>
     public override string ToString() =>

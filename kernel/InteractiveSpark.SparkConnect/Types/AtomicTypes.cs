@@ -1,5 +1,5 @@
-using Proto = Spark.Connect;
 using P = Spark.Connect.DataType.Types;
+using Proto = Spark.Connect;
 
 namespace InteractiveSpark.SparkConnect;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using Proto = Spark.Connect;
 using P = Spark.Connect.DataType.Types;
+using Proto = Spark.Connect;
 
 namespace InteractiveSpark.SparkConnect;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using InteractiveSpark.Core;
 
 namespace InteractiveSpark.Jobs.Tests.Reliability;
 

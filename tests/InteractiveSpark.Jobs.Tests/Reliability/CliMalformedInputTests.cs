@@ -26,21 +26,21 @@ public sealed class CliConsoleCollection
 [Collection(CliConsoleCollection.Name)]
 public sealed class CliMalformedInputTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string folder = IsparkTool.NewRunFolder();
-    private readonly string logs = Directory.CreateTempSubdirectory("ispark-r4-log-").FullName;
-    private string? previousDirectory;
+    private readonly string _folder = IsparkTool.NewRunFolder();
+    private readonly string _logs = Directory.CreateTempSubdirectory("ispark-r4-log-").FullName;
+    private string? _previousDirectory;
 
     public async Task InitializeAsync()
     {
-        await CliMalformedInputCorpus.WriteFixturesAsync(folder, IsparkTool.Root);
-        previousDirectory = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = folder;
+        await CliMalformedInputCorpus.WriteFixturesAsync(_folder, IsparkTool.Root);
+        _previousDirectory = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = _folder;
     }
 
     public Task DisposeAsync()
     {
-        Environment.CurrentDirectory = previousDirectory!;
-        Directory.Delete(logs, recursive: true);
+        Environment.CurrentDirectory = _previousDirectory!;
+        Directory.Delete(_logs, recursive: true);
         return Task.CompletedTask;
     }
 
@@ -93,7 +93,7 @@ public sealed class CliMalformedInputTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task The_real_tool_refuses_a_handful_the_same_way_and_logs_them_to_ISPARK_LOG_DIR()
     {
-        var environment = new Dictionary<string, string> { ["ISPARK_LOG_DIR"] = logs };
+        var environment = new Dictionary<string, string> { ["ISPARK_LOG_DIR"] = _logs };
         string[][] cases =
         [
             [], ["run", "--bogus", "nb.ipynb"], ["run", "nb.ipynb", "-p", "rows=many"], ["run", "nb.ipynb", "--timeout", "NaN"],
@@ -102,16 +102,16 @@ public sealed class CliMalformedInputTests(ITestOutputHelper output) : IAsyncLif
         ];
         foreach (var args in cases)
         {
-            var result = await IsparkTool.RunAsync(args, folder, environment, TimeSpan.FromSeconds(60));
+            var result = await IsparkTool.RunAsync(args, _folder, environment, TimeSpan.FromSeconds(60));
             Judge(result.ExitCode, "", result.Output).Should().BeNull(CliMalformedInputCorpus.Describe(args) + " -> " + result.Output);
         }
 
         // Bytes that are not UTF-8 reach the tool only through a process (a shell passes them as they are).
         var tool = IsparkTool.ToolPath;
-        var psi = new ProcessStartInfo("bash") { WorkingDirectory = folder, UseShellExecute = false };
+        var psi = new ProcessStartInfo("bash") { WorkingDirectory = _folder, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add($"exec dotnet '{tool}' run nb.ipynb -p \"day=$(printf 'caf\\351 \\377')\"");
-        psi.Environment["ISPARK_LOG_DIR"] = logs;
+        psi.Environment["ISPARK_LOG_DIR"] = _logs;
         var invalid = await IsparkTool.RunProcessAsync(psi, TimeSpan.FromSeconds(60));
         Judge(invalid.ExitCode, "", invalid.Output).Should().BeNull(invalid.Output);
         invalid.Output.Should().Contain("bytes that are not UTF-8");
@@ -149,7 +149,7 @@ public sealed class CliMalformedInputTests(ITestOutputHelper output) : IAsyncLif
         Console.SetError(stderr);
         try
         {
-            var code = await IsparkCli.RunAsync(args, name => name == "ISPARK_LOG_DIR" ? logs : Environment.GetEnvironmentVariable(name))
+            var code = await IsparkCli.RunAsync(args, name => name == "ISPARK_LOG_DIR" ? _logs : Environment.GetEnvironmentVariable(name))
                 .WaitAsync(TimeSpan.FromSeconds(30));
             return (code, stdout.ToString(), stderr.ToString());
         }
@@ -181,7 +181,7 @@ public sealed class CliMalformedInputTests(ITestOutputHelper output) : IAsyncLif
             try
             {
                 var cwd = new DirectoryInfo($"/proc/{proc}/cwd").ResolveLinkTarget(false)?.FullName;
-                if (cwd is not null && cwd.StartsWith(folder, StringComparison.Ordinal))
+                if (cwd is not null && cwd.StartsWith(_folder, StringComparison.Ordinal))
                 {
                     found.Add(proc + " " + SafeRead($"/proc/{proc}/comm").Trim());
                 }
@@ -221,7 +221,7 @@ public sealed class CliMalformedInputTests(ITestOutputHelper output) : IAsyncLif
 
     private string ReadLog()
     {
-        var files = Directory.GetFiles(logs, "ispark-*.log");
+        var files = Directory.GetFiles(_logs, "ispark-*.log");
         files.Should().ContainSingle("one ispark log file a day");
         using var stream = new FileStream(files[0], FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return new StreamReader(stream).ReadToEnd();

@@ -8,14 +8,14 @@ namespace InteractiveSpark.SparkConnect.Tests.Launchers;
 /// <summary>R5: the driver dies in the middle of a query. The user must hear "session lost" quickly, and start over.</summary>
 public sealed class DriverLossTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string logFolder = Directory.CreateTempSubdirectory("ispark-r5-").FullName;
+    private readonly string _logFolder = Directory.CreateTempSubdirectory("ispark-r5-").FullName;
 
-    public void Dispose() => Directory.Delete(logFolder, recursive: true);
+    public void Dispose() => Directory.Delete(_logFolder, recursive: true);
 
     [Fact]
     public async Task A_driver_killed_during_a_query_is_reported_as_session_lost_within_10_s_and_a_new_session_works()
     {
-        using var log = ProductLog.Create(new LoggingOptions { Application = "r5", Directory = logFolder });
+        using var log = ProductLog.Create(new LoggingOptions { Application = "r5", Directory = _logFolder });
         var options = new LocalSparkServerOptions { UiPort = null, DriverMemory = "1g", Master = "local[1]", LoggerFactory = log.LoggerFactory };
         var server = await LocalSparkServer.StartAsync(options);
         try
@@ -45,7 +45,7 @@ public sealed class DriverLossTests(ITestOutputHelper output) : IDisposable
         }
 
         var port = server.ConnectionString.Port;
-        var lines = File.ReadAllText(Directory.GetFiles(logFolder).Single());
+        var lines = File.ReadAllText(Directory.GetFiles(_logFolder).Single());
         lines.Should().Contain($"Local Spark Connect server on port {port} ready").And.Contain($"The local Spark Connect server on port {port} exited by itself");
         lines.Should().Contain("reattaching", "the broken stream is logged before the verdict");
 

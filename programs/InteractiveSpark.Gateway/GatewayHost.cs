@@ -24,6 +24,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
 {
     private const string SparkRoute = "spark";
     private const string UiRoute = "ui";
+
+    /// <summary>The header Spark's UIs check (the driver image's <c>org.interactivespark.UiSecretFilter</c>).</summary>
+    internal const string UiSecretHeader = "X-Ispark-Ui-Secret";
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
     private readonly GatewayConsole _console;
@@ -346,6 +349,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
                         headers.Remove("Cookie");
                         // Spark's UI builds its links from this header (UIUtils.uiRoot, the Knox convention).
                         headers.TryAddWithoutValidation("X-Forwarded-Context", "/ui");
+                        if (options.UiSecret is { } uiSecret)
+                        {
+                            headers.TryAddWithoutValidation(UiSecretHeader, uiSecret);
+                        }
+
                         return ValueTask.CompletedTask;
                     });
                     context.AddResponseTransform(t =>

@@ -24,6 +24,14 @@ public sealed record GatewayOptions
     /// <summary>The SHA-256 of the session token (32 bytes) (<c>ISPARK_GATEWAY_TOKEN_SHA256</c> hex, or <c>ISPARK_GATEWAY_TOKEN_SHA256_FILE</c>).</summary>
     public required byte[] TokenSha256 { get; init; }
 
+    /// <summary>
+    /// The secret Spark's web UIs (driver, standalone master, workers) ask for in the <c>X-Ispark-Ui-Secret</c> header
+    /// (the driver image's <c>org.interactivespark.UiSecretFilter</c>), read from <c>--ui-secret-file</c>
+    /// (<c>ISPARK_GATEWAY_UI_SECRET_FILE</c>); null when the UIs ask for none. The gateway adds it to what it forwards
+    /// to a UI and to the workers' log pages, after the session token was checked.
+    /// </summary>
+    public string? UiSecret { get; init; }
+
     /// <summary>The session id written on every log line (<c>--session-id</c>, <c>ISPARK_SESSION_ID</c>).</summary>
     public string SessionId { get; init; } = "unnamed";
 
@@ -124,6 +132,7 @@ public sealed record GatewayOptions
           --upstream-token-file F proxy mode: the Spark Connect server's token (ISPARK_GATEWAY_UPSTREAM_TOKEN_FILE)
           --driver-log FILE       driver log served on /logs/driver (ISPARK_GATEWAY_DRIVER_LOG)
           --executor-logs DIR     Spark standalone work dir served on /logs/executor/ID (ISPARK_GATEWAY_EXECUTOR_LOGS)
+          --ui-secret-file F      secret Spark's UIs ask for in X-Ispark-Ui-Secret (ISPARK_GATEWAY_UI_SECRET_FILE)
           --master-ui URL         standalone master web UI: executor logs read from its workers (ISPARK_GATEWAY_MASTER_UI)
           --idle-timeout T        stop after T without use, e.g. 30m, 90s, 0 = never (ISPARK_GATEWAY_IDLE_TIMEOUT)
           --spark-start-timeout T how long Spark may take to start (default 5m)
@@ -192,7 +201,7 @@ public sealed record GatewayOptions
         {
             "port", "bind", "token-sha256", "token-sha256-file", "session-id", "spark-port", "spark-ui-port", "upstream-token-file",
             "driver-log", "executor-logs", "master-ui", "idle-timeout", "spark-start-timeout", "log-file", "secret-pattern",
-            "job-dir", "job-command",
+            "job-dir", "job-command", "ui-secret-file",
         };
         foreach (var flag in values.Keys.Where(k => !known.Contains(k)))
         {
@@ -269,6 +278,7 @@ public sealed record GatewayOptions
             JobDir = jobDir,
             JobCommand = Get("job-command", "ISPARK_GATEWAY_JOB_COMMAND") ?? "ispark",
             MasterUi = masterUi,
+            UiSecret = Get("ui-secret-file", "ISPARK_GATEWAY_UI_SECRET_FILE") is { } uiSecretFile ? ReadFile(uiSecretFile, "UI secret") : null,
             Port = ParsePort(Get("port", "ISPARK_GATEWAY_PORT") ?? "15443", "--port", allowZero: true),
             BindAddress = bind,
             TokenSha256 = hash,

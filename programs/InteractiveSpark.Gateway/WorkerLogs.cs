@@ -14,10 +14,23 @@ namespace InteractiveSpark.Gateway;
 /// </summary>
 internal sealed partial class WorkerLogs(GatewayOptions options) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
+    private readonly HttpClient _http = NewClient(options);
+
+    private static HttpClient NewClient(GatewayOptions options)
     {
-        Timeout = TimeSpan.FromSeconds(20),
-    };
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+
+        // The master's and workers' UIs answer only requests that carry the session's UI secret.
+        if (options.UiSecret is { } secret)
+        {
+            http.DefaultRequestHeaders.TryAddWithoutValidation(GatewayHost.UiSecretHeader, secret);
+        }
+
+        return http;
+    }
 
     /// <summary>Whether a master is configured.</summary>
     public bool Enabled => options.MasterUi is not null;

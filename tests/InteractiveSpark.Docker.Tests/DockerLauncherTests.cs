@@ -257,7 +257,7 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
         }
     }
 
-    private static HttpClient GatewayClient(DockerSparkSession owner)
+    internal static HttpClient GatewayClient(DockerSparkSession owner)
     {
         var handler = new SocketsHttpHandler
         {
@@ -272,13 +272,13 @@ public sealed class DockerLauncherTests(DockerFixture docker, ITestOutputHelper 
         return http;
     }
 
-    private static async Task<string> SingleApplicationAsync(HttpClient http)
+    internal static async Task<string> SingleApplicationAsync(HttpClient http)
     {
         using var json = JsonDocument.Parse(await http.GetStringAsync("/ui/api/v1/applications"));
         return json.RootElement.EnumerateArray().Should().ContainSingle().Subject.GetProperty("id").GetString()!;
     }
 
-    private static async Task<List<(string Id, bool Active, int CompletedTasks)>> ExecutorsAsync(HttpClient http, string appId)
+    internal static async Task<List<(string Id, bool Active, int CompletedTasks)>> ExecutorsAsync(HttpClient http, string appId)
     {
         using var json = JsonDocument.Parse(await http.GetStringAsync($"/ui/api/v1/applications/{appId}/executors"));
         return json.RootElement.EnumerateArray()

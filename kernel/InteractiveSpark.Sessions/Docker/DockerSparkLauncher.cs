@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using InteractiveSpark.Core;
+using InteractiveSpark.Sessions.Launch;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -117,6 +118,12 @@ public sealed partial class DockerSparkLauncher
                 env.Add("ISPARK_GATEWAY_HOSTNAMES=" + o.GatewayHost);
             }
 
+            // A local session's one door is for this host's notebook only (the containers share the host's network).
+            if (IsLoopback(o.GatewayHost))
+            {
+                env.Add("ISPARK_GATEWAY_BIND=127.0.0.1");
+            }
+
             if (o.Executors > 0)
             {
                 env.Add("ISPARK_MASTER_PORT=" + Num(masterPort));
@@ -125,12 +132,16 @@ public sealed partial class DockerSparkLauncher
                 env.Add("ISPARK_EXECUTOR_CORES=" + Num(o.ExecutorCores));
             }
 
-            var command = new List<string> { "driver" };
-            foreach (var (key, value) in o.Conf)
+            // The --conf values and the session's Spark secrets travel as files written into the created containers,
+            // never on a command line or in the container's definition.
+            var security = SparkSessionSecurity.New();
+            var driverFiles = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                command.Add("--conf");
-                command.Add($"{key}={value}");
-            }
+                ["spark.properties"] = security.Render(o.Conf),
+                ["ui-secret"] = security.UiSecret,
+            };
+            var workerFiles = new Dictionary<string, string>(StringComparer.Ordinal) { ["spark.properties"] = security.Render([]) };
+            var command = new List<string> { "driver" };
 
             var host = new HostConfig { NetworkMode = "host", AutoRemove = true };
             if (o.Cpus is { } cpus)
@@ -160,6 +171,7 @@ public sealed partial class DockerSparkLauncher
             session.DriverContainerName = baseName;
             LogDriverCreated(logger, sessionId, baseName, driver.ID, gatewayPort, o.Executors,
                 o.IdleTimeout == Timeout.InfiniteTimeSpan ? "never" : Num((long)Math.Ceiling(o.IdleTimeout.TotalSeconds)) + " s");
+            await ContainerSessionFiles.WriteAsync(client, driver.ID, driverFiles, cancellationToken).ConfigureAwait(false);
             var log = await ContainerLog.AttachAsync(client, driver.ID, cancellationToken).ConfigureAwait(false);
             session.Log = log;
             await client.Containers.StartContainerAsync(driver.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
@@ -191,6 +203,7 @@ public sealed partial class DockerSparkLauncher
                 session.Own(worker.ID);
                 workers.Add(worker.ID);
                 LogWorkerCreated(logger, sessionId, i, o.Executors, workerName, worker.ID);
+                await ContainerSessionFiles.WriteAsync(client, worker.ID, workerFiles, cancellationToken).ConfigureAwait(false);
                 await client.Containers.StartContainerAsync(worker.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
             }
 
@@ -325,6 +338,10 @@ public sealed partial class DockerSparkLauncher
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     private static async Task<bool> PortOpenAsync(string host, int port)
     {

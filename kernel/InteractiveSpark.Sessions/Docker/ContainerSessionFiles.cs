@@ -24,7 +24,7 @@ internal static class ContainerSessionFiles
         using var archive = new MemoryStream();
         using (var tar = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
         {
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "session/")
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, Folder.TrimStart('/') + "/")
             {
                 Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
                 Uid = SparkUser,
@@ -33,7 +33,7 @@ internal static class ContainerSessionFiles
             });
             foreach (var (name, text) in files)
             {
-                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "session/" + name)
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, Folder.TrimStart('/') + "/" + name)
                 {
                     Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
                     Uid = SparkUser,
@@ -46,6 +46,8 @@ internal static class ContainerSessionFiles
 
         archive.Position = 0;
         await client.Containers.ExtractArchiveToContainerAsync(
-            id, new ContainerPathStatParameters { Path = "/opt/ispark", AllowOverwriteDirWithFile = false }, archive, cancellationToken).ConfigureAwait(false);
+            id, 
+            // At the root: an image without /opt/ispark (not the driver image) gets the folder too, and then fails its own way.
+            new ContainerPathStatParameters { Path = "/", AllowOverwriteDirWithFile = false }, archive, cancellationToken).ConfigureAwait(false);
     }
 }

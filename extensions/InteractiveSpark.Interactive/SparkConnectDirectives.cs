@@ -27,6 +27,7 @@ internal static class SparkConnectParameters
         new("--idle-timeout", "A Docker session stops by itself after this long unused, e.g. 30m (default), 2h, 0 = never"),
         new("--prefix", "The name prefix of a Docker session's containers, e.g. staging-analytics (default ispark)"),
         new("--marathon", "Marathon's address for --launcher marathon, e.g. http://marathon.mesos:8080 (default ISPARK_MARATHON_URL); credentials from ISPARK_MARATHON_USER/_PASSWORD(_FILE) or ISPARK_MARATHON_TOKEN(_FILE)") { TypeHint = "text" },
+        new("--allow-http-marathon", "Accept a plain http:// Marathon on another host: its credentials, the session's app definition and Marathon's answers cross the network unencrypted") { Flag = true },
         new("--group", "The Marathon group the session's apps go under, e.g. staging-analytics (default ispark)"),
         new("--constraint", "A Marathon placement constraint for every task, field:OPERATOR[:value], e.g. hostname:UNIQUE; repeatable") { MaxOccurrences = 20 },
         new("--label", "An extra label on the session's Marathon apps or containers, key=value (never a secret); repeatable") { MaxOccurrences = 20 },
@@ -78,7 +79,9 @@ internal static class SparkConnectCommandValues
             DriverMemory = One("--driver-memory"), Conf = Many("--conf"), StartupTimeout = One("--startup-timeout"),
             Image = One("--image"), Cpus = One("--cpus"), Memory = One("--memory"), Executors = One("--executors"),
             IdleTimeout = One("--idle-timeout"), Prefix = One("--prefix"),
-            Marathon = One("--marathon"), Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
+            Marathon = One("--marathon"),
+            AllowHttpMarathon = byKey.TryGetValue("allowhttpmarathon", out var allowHttp) && allowHttp.ValueKind == JsonValueKind.True,
+            Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
             UnclosedQuote = RepeatedParameter.HasUnclosedQuote(command, directive),
             StrayWords = RepeatedParameter.StrayWords(command, directive),
             // An option written without its value (`--spark-home` at the end of the line) arrives as "", not as absent.

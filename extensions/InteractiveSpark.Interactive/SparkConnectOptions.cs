@@ -76,6 +76,9 @@ public sealed record SparkConnectOptions
     /// <summary>The Marathon group (<c>--group</c>); null: <c>ispark</c>.</summary>
     public string? Group { get; init; }
 
+    /// <summary>Accept a plain <c>http://</c> Marathon on another host (<c>--allow-http-marathon</c>).</summary>
+    public bool AllowHttpMarathon { get; init; }
+
     /// <summary>Marathon placement constraints (<c>--constraint field:OPERATOR[:value]</c>).</summary>
     public IReadOnlyList<IReadOnlyList<string>> Constraints { get; init; } = [];
 
@@ -130,6 +133,7 @@ public sealed record SparkConnectOptions
             Conf = Conf,
             StartupTimeout = StartupTimeout,
             IdleTimeout = IdleTimeout ?? defaults.IdleTimeout,
+            AllowHttpMarathon = AllowHttpMarathon,
         };
     }
 
@@ -266,6 +270,15 @@ public sealed record SparkConnectOptions
             {
                 throw new SparkMagicException(
                     "Put no credentials in --marathon (they would stay in the notebook): set ISPARK_MARATHON_USER and ISPARK_MARATHON_PASSWORD(_FILE), or ISPARK_MARATHON_TOKEN(_FILE), before starting Jupyter.");
+            }
+
+            try
+            {
+                MarathonClient.RequireHttps(marathon, values.AllowHttpMarathon);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SparkMagicException(e.Message);
             }
         }
 
@@ -428,6 +441,7 @@ public sealed record SparkConnectOptions
             IdleTimeout = idle,
             Prefix = Blank(values.Prefix),
             Marathon = marathon,
+            AllowHttpMarathon = values.AllowHttpMarathon,
             Group = Blank(values.Group),
             Constraints = constraints,
             Labels = labels,
@@ -493,6 +507,9 @@ public sealed record SparkConnectValues
 
     /// <summary><c>--marathon</c>.</summary>
     public string? Marathon { get; init; }
+
+    /// <summary><c>--allow-http-marathon</c> (a flag).</summary>
+    public bool AllowHttpMarathon { get; init; }
 
     /// <summary><c>--group</c>.</summary>
     public string? Group { get; init; }

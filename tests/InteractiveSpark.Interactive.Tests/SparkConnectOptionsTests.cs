@@ -56,6 +56,17 @@ public sealed class SparkConnectOptionsTests
     }
 
     [Fact]
+    public void A_plain_http_Marathon_on_another_host_is_refused_unless_allowed_and_loopback_is_accepted()
+    {
+        var remote = new SparkConnectValues { Name = "dev", Launcher = "marathon", Marathon = "http://marathon.example:8080" };
+        FluentActions.Invoking(() => SparkConnectOptions.Parse(remote)).Should().Throw<SparkMagicException>()
+            .Which.Message.Should().Contain("plain http://").And.Contain("--allow-http-marathon").And.Contain("unencrypted");
+        SparkConnectOptions.Parse(remote with { AllowHttpMarathon = true }).AllowHttpMarathon.Should().BeTrue();
+        SparkConnectOptions.Parse(remote with { Marathon = "https://marathon.example:8443" }).Marathon!.Scheme.Should().Be("https");
+        SparkConnectOptions.Parse(remote with { Marathon = "http://127.0.0.1:8080" }).Marathon!.IsLoopback.Should().BeTrue();
+    }
+
+    [Fact]
     public void A_bad_url_message_does_not_show_the_token()
     {
         var parse = () => SparkConnectOptions.Parse(new SparkConnectValues { Name = "dev", Url = "sc://h:notaport/;token=s3cr3t" });

@@ -10,6 +10,19 @@ namespace InteractiveSpark.Marathon.Tests;
 public sealed class MarathonLauncherTests(MarathonFixture fx)
 {
     [Fact]
+    public async Task An_http_Marathon_on_another_host_is_refused_before_any_request_unless_allowed_and_says_what_it_exposes()
+    {
+        // 192.0.2.1 is TEST-NET-1: nothing answers there, and the refusal comes before any connection is tried.
+        var remote = fx.Options("Plain") with { Marathon = new Uri("http://192.0.2.1:8080/"), StartupTimeout = TimeSpan.FromSeconds(5) };
+        var refused = await FluentActions.Awaiting(() => new MarathonSparkLauncher(remote).StartAsync()).Should().ThrowAsync<ArgumentException>();
+        refused.Which.Message.Should().Contain("plain http://").And.Contain("--allow-http-marathon").And.Contain("token hash")
+            .And.NotContain("\n", "one line").And.NotContain("Parameter");
+        FluentActions.Invoking(() => new MarathonClient(new Uri("http://192.0.2.1:8080/"), allowHttp: true).Dispose()).Should().NotThrow();
+        FluentActions.Invoking(() => new MarathonClient(new Uri("https://192.0.2.1:8443/")).Dispose()).Should().NotThrow();
+        fx.Emulator.Url.Scheme.Should().Be("http", "the emulator is plain http on loopback, which never leaves the host: accepted");
+    }
+
+    [Fact]
     public async Task A_session_with_two_executors_runs_a_query_on_them_serves_executor_logs_through_the_gateway_and_leaves_nothing()
     {
         var launcher = new MarathonSparkLauncher(fx.Options("Cluster", executors: 2));

@@ -104,7 +104,7 @@ public sealed class MarathonJobLauncher
         var token = SessionToken.New();
         var tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         var created = DateTimeOffset.UtcNow;
-        using var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
+        using var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler, o.AllowHttpMarathon);
         console?.WriteLine($"ispark submit: job {jobId} ({appId} on Marathon {client.BaseUri.Authority}, image {o.Image})");
         var posted = false;
         var keep = false;
@@ -178,7 +178,7 @@ public sealed class MarathonJobLauncher
     {
         ArgumentNullException.ThrowIfNull(record);
         var watch = Stopwatch.StartNew();
-        using var client = new MarathonClient(record.Marathon, Options.Credentials ?? MarathonCredentials.FromEnvironment(), Options.RequestTimeout, Options.HttpHandler);
+        using var client = new MarathonClient(record.Marathon, Options.Credentials ?? MarathonCredentials.FromEnvironment(), Options.RequestTimeout, Options.HttpHandler, Options.AllowHttpMarathon);
         try
         {
             var (exitCode, executed, log) = await FollowAndCollectAsync(client, record, outputFolder, console, Options.JobTimeout, cancellationToken).ConfigureAwait(false);

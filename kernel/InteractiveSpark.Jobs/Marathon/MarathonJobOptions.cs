@@ -63,6 +63,9 @@ public sealed record MarathonJobOptions
     /// <summary>The HTTP handler for Marathon (e.g. with a cluster CA); null for a default one.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
+    /// <summary>Accept an <c>http://</c> Marathon on another host (<c>--allow-http-marathon</c>): its traffic is readable and changeable on the way.</summary>
+    public bool AllowHttpMarathon { get; init; }
+
     /// <summary>Where detached jobs' records (with their tokens) are kept; null: <see cref="MarathonJobRecord.DefaultFolder"/>.</summary>
     public string? RecordFolder { get; init; }
 }

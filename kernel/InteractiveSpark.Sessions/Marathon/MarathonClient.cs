@@ -24,13 +24,16 @@ public sealed class MarathonClient : IDisposable
     /// <param name="credentials">How to authenticate; null for a Marathon without authentication.</param>
     /// <param name="requestTimeout">How long one request may take. Default 30 s.</param>
     /// <param name="handler">The HTTP handler (e.g. with a cluster CA); null for a default one.</param>
-    public MarathonClient(Uri baseUri, MarathonCredentials? credentials = null, TimeSpan? requestTimeout = null, HttpMessageHandler? handler = null)
+    /// <param name="allowHttp">Accept an <c>http://</c> Marathon on another host (see <see cref="RequireHttps"/>).</param>
+    public MarathonClient(Uri baseUri, MarathonCredentials? credentials = null, TimeSpan? requestTimeout = null, HttpMessageHandler? handler = null, bool allowHttp = false)
     {
         ArgumentNullException.ThrowIfNull(baseUri);
         if (!baseUri.IsAbsoluteUri || baseUri.Scheme is not ("http" or "https"))
         {
             throw new ArgumentException($"The Marathon URL must be http(s)://host:port; got '{baseUri.GetLeftPart(UriPartial.Authority)}'.", nameof(baseUri));
         }
+
+        RequireHttps(baseUri, allowHttp);
 
         if (baseUri.UserInfo.Length > 0)
         {
@@ -49,6 +52,29 @@ public sealed class MarathonClient : IDisposable
 
     /// <summary>Marathon's address.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The environment variable that allows an <c>http://</c> Marathon on another host (<c>1</c> or <c>true</c>).</summary>
+    public const string AllowHttpVariable = "ISPARK_ALLOW_HTTP_MARATHON";
+
+    /// <summary>
+    /// Refuses an <c>http://</c> Marathon on another host unless <paramref name="allowHttp"/> or <see cref="AllowHttpVariable"/>
+    /// says so: over cleartext HTTP, whoever sits on the path reads Marathon's credentials and every app definition (the
+    /// session token's hash, which keys the gateway's pin proof) and can change Marathon's answers. A loopback address
+    /// never leaves this host and is accepted.
+    /// </summary>
+    public static void RequireHttps(Uri baseUri, bool allowHttp)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        var allowed = allowHttp || Environment.GetEnvironmentVariable(AllowHttpVariable) is "1" or "true";
+        if (baseUri.Scheme == "http" && !baseUri.IsLoopback && !allowed)
+        {
+#pragma warning disable CA2208 // the message is the user's one line; a parameter name would add "(Parameter 'baseUri')"
+            throw new ArgumentException(
+                $"Marathon at {baseUri.GetLeftPart(UriPartial.Authority)} is plain http://: its credentials, the session's app definition (with the token hash the gateway's pin proof rests on) and Marathon's answers would cross the network unencrypted and unauthenticated. "
+                + $"Use https://, or accept this with --allow-http-marathon ({AllowHttpVariable}=1).");
+#pragma warning restore CA2208
+        }
+    }
 
     /// <summary>A Marathon URL as the client uses it: scheme, host, port and path with one trailing slash, no query.</summary>
     public static Uri Normalize(Uri baseUri)

@@ -53,7 +53,7 @@ public sealed partial class MarathonSparkLauncher
     {
         var o = _options;
         var watch = Stopwatch.StartNew();
-        var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
+        var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler, o.AllowHttpMarathon);
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var groupId = GroupIdFor(sessionId);
         var session = new MarathonSparkSession(client, sessionId, o.Name, groupId, o.Image, o.Executors, _logger);
@@ -163,7 +163,7 @@ public sealed partial class MarathonSparkLauncher
     public async Task<IReadOnlyList<string>> RemoveEndedSessionsAsync(bool allOwners = false, CancellationToken cancellationToken = default)
     {
         var o = _options;
-        using var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler);
+        using var client = new MarathonClient(o.Marathon, o.Credentials ?? MarathonCredentials.FromEnvironment(), o.RequestTimeout, o.HttpHandler, o.AllowHttpMarathon);
         var prefix = "/" + o.Group.Trim('/').ToLowerInvariant() + "/";
         var removed = new List<string>();
         var looked = 0;

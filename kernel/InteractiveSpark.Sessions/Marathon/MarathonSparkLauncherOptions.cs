@@ -66,6 +66,9 @@ public sealed partial record MarathonSparkLauncherOptions
     /// <summary>The HTTP handler for Marathon (e.g. one trusting the cluster's CA); null: a default one.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
+    /// <summary>Accept an <c>http://</c> Marathon on another host (<c>--allow-http-marathon</c>): its traffic is readable and changeable on the way.</summary>
+    public bool AllowHttpMarathon { get; init; }
+
     /// <summary>Where the launcher logs its steps (the product log: apps, deployments, tasks, pin, readiness, removal, refusals); null logs nothing.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

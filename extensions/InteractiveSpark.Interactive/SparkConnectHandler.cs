@@ -96,7 +96,12 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
     private static string Describe(Exception e, SparkConnectOptions options) => e switch
     {
         OperationCanceledException => $"{options.Name}: cancelled; nothing was left running.",
-        SparkException or InvalidOperationException or SparkMagicException or TimeoutException => $"{options.Name}: {e.Message}",
+        SparkException or InvalidOperationException or SparkMagicException or TimeoutException or FormatException => $"{options.Name}: {e.Message}",
+
+        // A launcher refuses an option value with an ArgumentException whose message is the user's line; the parameter
+        // name .NET appends to it is ours, not theirs.
+        ArgumentException a when a.ParamName is { } p => $"{options.Name}: {a.Message.Replace($" (Parameter '{p}')", string.Empty, StringComparison.Ordinal)}",
+        ArgumentException => $"{options.Name}: {e.Message}",
         _ => $"{options.Name}: {e.GetType().Name}: {e.Message}",
     };
 

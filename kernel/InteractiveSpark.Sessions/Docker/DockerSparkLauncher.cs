@@ -378,33 +378,33 @@ public sealed partial class DockerSparkLauncher
     {
         if (string.IsNullOrWhiteSpace(o.Image))
         {
-            throw new ArgumentException("The image must be set (e.g. ispark-driver:test, built by docker/build-test-images).", nameof(o));
+            throw new ArgumentException("The image must be set (e.g. ispark-driver:test, built by docker/build-test-images).");
         }
 
         if (o.Executors is < 0 or > 64)
         {
-            throw new ArgumentException($"Executors must be between 0 and 64; got {o.Executors.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
+            throw new ArgumentException($"Executors must be between 0 and 64; got {o.Executors.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         if (o.Cpus is { } cpus && (cpus <= 0 || cpus > 1024))
         {
-            throw new ArgumentException($"CPUs must be a positive number such as 2 or 0.5; got {cpus.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
+            throw new ArgumentException($"CPUs must be a positive number such as 2 or 0.5; got {cpus.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         if (o.Memory is { } memory && ByteSize.Parse(memory, "--memory") < 512L * 1024 * 1024)
         {
-            throw new ArgumentException($"The driver container needs at least 512m of memory; got {memory}.", nameof(o));
+            throw new ArgumentException($"The driver container needs at least 512m of memory; got {memory}.");
         }
 
         _ = ByteSize.Parse(o.ExecutorMemory, "executor memory");
         if (o.StartupTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("The startup timeout must be positive.", nameof(o));
+            throw new ArgumentException("The startup timeout must be positive.");
         }
 
         if (o.IdleTimeout != Timeout.InfiniteTimeSpan && o.IdleTimeout < TimeSpan.FromSeconds(1))
         {
-            throw new ArgumentException("The idle timeout must be at least 1 s (or infinite).", nameof(o));
+            throw new ArgumentException("The idle timeout must be at least 1 s (or infinite).");
         }
     }
 

@@ -387,64 +387,64 @@ public sealed partial class MarathonSparkLauncher
     {
         if (o.Marathon is null || !o.Marathon.IsAbsoluteUri || o.Marathon.Scheme is not ("http" or "https"))
         {
-            throw new ArgumentException("--marathon takes Marathon's address, e.g. http://marathon.mesos:8080.", nameof(o));
+            throw new ArgumentException("--marathon takes Marathon's address, e.g. http://marathon.mesos:8080.");
         }
 
         if (o.Marathon.UserInfo.Length > 0)
         {
             throw new ArgumentException(
-                "Put no credentials in the Marathon URL: set ISPARK_MARATHON_USER and ISPARK_MARATHON_PASSWORD(_FILE), or ISPARK_MARATHON_TOKEN(_FILE).", nameof(o));
+                "Put no credentials in the Marathon URL: set ISPARK_MARATHON_USER and ISPARK_MARATHON_PASSWORD(_FILE), or ISPARK_MARATHON_TOKEN(_FILE).");
         }
 
         var group = o.Group.Trim('/');
         if (!MarathonIds.IsGroupPath(group))
         {
             throw new ArgumentException(
-                $"--group must be a Marathon path of lower-case letters, digits, '-' and '.', e.g. staging-analytics or team/staging; got '{o.Group}'.", nameof(o));
+                $"--group must be a Marathon path of lower-case letters, digits, '-' and '.', e.g. staging-analytics or team/staging; got '{o.Group}'.");
         }
 
         if (string.IsNullOrWhiteSpace(o.Image))
         {
-            throw new ArgumentException("The image must be set (the driver image, e.g. registry.example.com/ispark-driver:1.0).", nameof(o));
+            throw new ArgumentException("The image must be set (the driver image, e.g. registry.example.com/ispark-driver:1.0).");
         }
 
         if (o.Executors is < 0 or > 256)
         {
-            throw new ArgumentException($"Executors must be between 0 and 256; got {o.Executors.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
+            throw new ArgumentException($"Executors must be between 0 and 256; got {o.Executors.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         if (o.Cpus is <= 0 or > 1024)
         {
-            throw new ArgumentException($"CPUs must be a positive number such as 2 or 0.5; got {o.Cpus.ToString(CultureInfo.InvariantCulture)}.", nameof(o));
+            throw new ArgumentException($"CPUs must be a positive number such as 2 or 0.5; got {o.Cpus.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         if (ByteSize.Parse(o.Memory, "--memory") < 1024L * 1024 * 1024)
         {
-            throw new ArgumentException($"The driver task needs at least 1g of memory (Spark, the gateway and, with executors, the master); got {o.Memory}.", nameof(o));
+            throw new ArgumentException($"The driver task needs at least 1g of memory (Spark, the gateway and, with executors, the master); got {o.Memory}.");
         }
 
         _ = ByteSize.Parse(o.ExecutorMemory, "executor memory");
         if (o.ExecutorCores < 1)
         {
-            throw new ArgumentException("Executor cores must be at least 1.", nameof(o));
+            throw new ArgumentException("Executor cores must be at least 1.");
         }
 
         foreach (var c in o.Constraints)
         {
             if (c.Count is < 2 or > 3 || c.Any(string.IsNullOrWhiteSpace))
             {
-                throw new ArgumentException($"A constraint is field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE; got '{string.Join(':', c)}'.", nameof(o));
+                throw new ArgumentException($"A constraint is field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE; got '{string.Join(':', c)}'.");
             }
         }
 
         if (o.StartupTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("The startup timeout must be positive.", nameof(o));
+            throw new ArgumentException("The startup timeout must be positive.");
         }
 
         if (o.IdleTimeout != Timeout.InfiniteTimeSpan && o.IdleTimeout < TimeSpan.FromSeconds(1))
         {
-            throw new ArgumentException("The idle timeout must be at least 1 s (or infinite).", nameof(o));
+            throw new ArgumentException("The idle timeout must be at least 1 s (or infinite).");
         }
     }
 

@@ -119,6 +119,11 @@ internal static class MalformedInputCorpus
             marathon + " --marathon http://m:8080 --prefix p",
             marathon + " --marathon http://m:8080 --spark-home /opt",
             marathon + " --marathon http://m:8080 --executors -3",
+            marathon + " --marathon http://m:8080 --group Bad_Group",
+            marathon + " --marathon http://m:8080 --group \"a b\"",
+            marathon + " --marathon http://m:8080 --cpus 0",
+            marathon + " --marathon http://m:8080 --memory 512m",
+            marathon + " --marathon http://m:8080 --memory lots",
         ]);
 
         // --- unknown flags, quoting, repetition

@@ -46,7 +46,8 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
             {
                 problems.Add($"accepted: {MalformedInputCorpus.Describe(cell)} -> {string.Join(" | ", result.Outputs.Select(MalformedInputCorpus.Describe))}");
             }
-            else if (message.Contains("   at ", StringComparison.Ordinal) || message.Contains("Exception:", StringComparison.Ordinal))
+            else if (message.Contains("   at ", StringComparison.Ordinal) || message.Contains("Exception:", StringComparison.Ordinal)
+                     || message.Contains("(Parameter '", StringComparison.Ordinal))
             {
                 problems.Add($"stack trace or raw exception: {MalformedInputCorpus.Describe(cell)} -> {MalformedInputCorpus.Describe(message)}");
             }

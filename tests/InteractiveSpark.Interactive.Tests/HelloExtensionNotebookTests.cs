@@ -17,8 +17,8 @@ public sealed class HelloExtensionNotebookTests
         load.Text.Split('\n').Count(l => l.StartsWith("InteractiveSpark ", StringComparison.Ordinal)).Should().Be(1);
 
         var magics = notebook.Cells.Single(c => c.Source.Contains("SupportedDirectives")).Text.Split('\n');
-        magics.Should().Contain("#!spark-connect --name --url --launcher --spark-home --master --driver-memory --conf --startup-timeout --image --cpus --memory --executors --idle-timeout --prefix --marathon --group --constraint --label");
-        magics.Should().Contain("#!connect spark --kernel-name --url --launcher --spark-home --master --driver-memory --conf --startup-timeout --image --cpus --memory --executors --idle-timeout --prefix --marathon --group --constraint --label");
+        magics.Should().Contain("#!spark-connect --name --url --launcher --spark-home --master --driver-memory --conf --startup-timeout --image --cpus --memory --executors --idle-timeout --prefix --marathon --allow-http-marathon --group --constraint --label");
+        magics.Should().Contain("#!connect spark --kernel-name --url --launcher --spark-home --master --driver-memory --conf --startup-timeout --image --cpus --memory --executors --idle-timeout --prefix --marathon --allow-http-marathon --group --constraint --label");
     }
 }
 

@@ -82,6 +82,8 @@ public sealed record SparkConnectionString
             var value = Uri.UnescapeDataString(pair[(eq + 1)..].Trim());
             result = key.ToLowerInvariant() switch
             {
+                "token" when value.Length == 0 => throw new FormatException(
+                    "The Spark Connect URL has an empty token ('token='): give the token, or leave the parameter out to connect without one."),
                 "token" => result with { Token = value },
                 "use_ssl" => result with { UseSsl = ParseBool(key, value) },
                 "user_id" => result with { UserId = value },

@@ -46,6 +46,8 @@ public sealed class ConnectionStringTests
     [InlineData("sc://h/;session_id=abc", "must be a UUID")]
     [InlineData("sc://h/;use_ssl=yes", "takes true or false")]
     [InlineData("sc://", "names no host")]
+    [InlineData("sc://h/;token=", "has an empty token")]
+    [InlineData("sc://h/;token= ;use_ssl=true", "has an empty token")]
     public void Invalid_strings_say_what_is_wrong(string text, string expected)
     {
         FluentActions.Invoking(() => SparkConnectionString.Parse(text)).Should().Throw<FormatException>().WithMessage($"*{expected}*");

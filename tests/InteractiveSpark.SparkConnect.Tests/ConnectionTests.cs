@@ -88,7 +88,7 @@ public sealed class ConnectionTests(SparkFixture spark)
     }
 
     [Fact]
-    public async Task An_unreachable_server_fails_within_the_connect_timeout_with_a_clear_message()
+    public async Task A_refused_connection_fails_at_once_with_a_clear_message()
     {
         var unused = new TcpListener(IPAddress.Loopback, 0);
         unused.Start();
@@ -96,14 +96,36 @@ public sealed class ConnectionTests(SparkFixture spark)
         unused.Stop(); // nothing listens there now
         var stopwatch = Stopwatch.StartNew();
 
-        var error = (await FluentActions.Awaiting(() => SparkSession.ConnectAsync(
-                new SparkConnectionString { Host = "127.0.0.1", Port = port },
-                new SparkSessionOptions { ConnectTimeout = TimeSpan.FromSeconds(2) }))
+        // The default connect timeout (30 s) does not apply: nothing will start listening by waiting.
+        var error = (await FluentActions.Awaiting(() => SparkSession.ConnectAsync(new SparkConnectionString { Host = "127.0.0.1", Port = port }))
             .Should().ThrowExactlyAsync<SparkException>()).Which;
 
-        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6));
-        error.Message.Should().StartWith($"Could not reach Spark Connect at 127.0.0.1:{port} within 2 s:");
-        error.Message.Should().Contain("refused");
+        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3));
+        error.Message.Should().Be($"Nothing listens at 127.0.0.1:{port} (connection refused): check the URL, or start the Spark Connect server first.");
+    }
+
+    [Fact]
+    public async Task A_server_that_accepts_but_never_answers_fails_within_the_connect_timeout()
+    {
+        // Accepts TCP connections and never speaks: what a hung server or a black-holing proxy looks like.
+        var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start(backlog: 16);
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var error = (await FluentActions.Awaiting(() => SparkSession.ConnectAsync(
+                    new SparkConnectionString { Host = "127.0.0.1", Port = port },
+                    new SparkSessionOptions { ConnectTimeout = TimeSpan.FromSeconds(2) }))
+                .Should().ThrowExactlyAsync<SparkException>()).Which;
+
+            stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6));
+            error.Message.Should().StartWith($"Could not reach Spark Connect at 127.0.0.1:{port} within 2 s:");
+        }
+        finally
+        {
+            silent.Stop();
+        }
     }
 
     [Fact]

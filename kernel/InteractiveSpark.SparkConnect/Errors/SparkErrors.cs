@@ -118,6 +118,12 @@ internal static class SparkErrors
         return false;
     }
 
+    /// <summary>The error for a first connection that was refused: nothing listens at the address.</summary>
+    internal static SparkException NothingListens(SparkConnectionString connection, RpcException refused) => new(
+        $"Nothing listens at {connection.Host}:{connection.Port} (connection refused): check the URL, "
+        + "or start the Spark Connect server first.",
+        refused);
+
     /// <summary>The "session lost" error for a server that has refused every connection for <paramref name="refusedFor"/>.</summary>
     internal static SparkException ServerGone(SparkConnectionString connection, string operation, TimeSpan refusedFor, RpcException last) => new(
         $"Spark Connect session lost: the server at {connection.Host}:{connection.Port} refused every connection for "

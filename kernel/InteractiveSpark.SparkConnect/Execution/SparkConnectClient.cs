@@ -180,7 +180,8 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
 
     /// <summary>
     /// Checks that the server answers (a SparkVersion request) within <see cref="SparkSessionOptions.ConnectTimeout"/>,
-    /// retrying transport failures until then (a server that is still starting), and returns its version.
+    /// retrying transport failures until then (a slow network, a proxy), and returns its version; a refused connection
+    /// fails at once.
     /// </summary>
     internal async Task<string> VerifyAsync(CancellationToken cancellationToken)
     {
@@ -215,6 +216,13 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             {
                 last ??= e;
                 break;
+            }
+            catch (RpcException e) when (SparkErrors.IsConnectionRefused(e))
+            {
+                // Launchers wait for their server to listen before connecting, so a refusal here means nothing runs at
+                // that address: say so at once instead of retrying until the connect timeout.
+                LogConnectFailed(Logger, SessionId, Endpoint, "connection refused");
+                throw SparkErrors.NothingListens(Connection, e);
             }
             catch (RpcException e) when (SparkErrors.IsTransportFailure(e) && !IsTls(e))
             {

@@ -35,6 +35,7 @@ public sealed class SparkConnectMagicTests
     [InlineData("#!spark-connect --name dev --launcher marathon --marathon https://m:8443 --constraint hostname:UNIQUE --constraint rack", "--constraint takes field:OPERATOR")]
     [InlineData("#!spark-connect --name dev --launcher marathon --marathon https://m:8443 --prefix x", "a Marathon session goes under --group")]
     [InlineData("#!spark-connect --name dev --launcher marathon --marathon http://m:8080", "Use https://, or accept this with --allow-http-marathon")]
+    [InlineData("#!spark-connect --name dev --url sc://localhost:1", "Nothing listens at localhost:1 (connection refused)")]
     [InlineData("#!spark-connect --name dev --launcher docker --group staging-analytics", "--group applies to --launcher marathon")]
     [InlineData("#!connect spark --kernel-name dev --launcher marathon --marathon https://m:8443 --label owner", "--label takes key=value")]
     [InlineData("#!spark-connect --name 9lives --url sc://localhost:15002", "'9lives' cannot be a session name")]

@@ -615,6 +615,15 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
             return;
         }
 
+        // A server that never answered (no server-side session id seen) holds no session of ours, or expires it:
+        // releasing it would only wait out the close timeout after a connect that already failed.
+        if (Volatile.Read(ref _serverSideSessionId) is null)
+        {
+            _channel.Dispose();
+            LogClosed(Logger, SessionId);
+            return;
+        }
+
         try
         {
             using var cts = new CancellationTokenSource(Options.CloseTimeout);

@@ -45,6 +45,9 @@ public sealed class KeepAliveTests(ITestOutputHelper output) : IDisposable
             var query = (await first.SqlAsync("SELECT id, reflect('java.lang.Thread', 'sleep', CAST(8000 AS BIGINT)) AS slept FROM range(4)")).CollectAsync();
             await WaitUntilAsync(() => keeper.Record.Operations.Count == 1);
             var operation = keeper.Record.Operations[0];
+            // The record is written when the client sends the query; on a loaded machine the kill below could beat the
+            // request to the server. Wait until Spark runs a job of it.
+            await WaitUntilAsync(async () => await JobsOfAsync(server.UiPort!.Value, operation.OperationId) >= 1);
 
             kernel.Kill(); // SIGKILL: nothing of the kernel runs any more
             await kernel.WaitForExitAsync();
@@ -100,10 +103,13 @@ public sealed class KeepAliveTests(ITestOutputHelper output) : IDisposable
                                                 && tags.EnumerateArray().Any(t => t.GetString()!.Contains(operationId, StringComparison.Ordinal)));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? limit = null)
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan? limit = null) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), limit);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? limit = null)
     {
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

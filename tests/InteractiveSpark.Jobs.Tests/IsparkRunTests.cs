@@ -61,6 +61,7 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
 
         result.ExitCode.Should().Be(1, result.Output);
         result.Output.Should().MatchRegex(@"cell 7 \(id 'query': var report = await spark\.SqlAsync\(\) failed: .*CAST_INVALID_INPUT");
+        result.Output.Should().NotContain("SparkException", "the failure line is the product's one line, without a .NET type name");
         var notebook = OutputNotebook.Load(output);
         OutputNotebook.OutputTypes(notebook.Cell("query")).Should().Contain("error");
         OutputNotebook.OutputText(notebook.Cell("query")).Should().Contain("not-a-date");

@@ -72,6 +72,31 @@ internal sealed partial class CellOutputs(NotebookCell cell, int executionCount)
         return summary.Length > 0 ? summary : message.Trim();
     }
 
+    /// <summary>
+    /// The failure line <c>ispark run</c> prints: the summary without a .NET type name in front. The product's own
+    /// exceptions (a Spark error: its error class and message) lose the type; others keep their short name
+    /// (<c>InvalidOperationException: ...</c>), which says what happened where the namespace only adds noise.
+    /// </summary>
+    public static string ForPeople(string message)
+    {
+        var summary = Summary(message);
+        var match = ExceptionLine().Match(summary);
+        if (!match.Success)
+        {
+            return summary;
+        }
+
+        var type = match.Groups["type"].Value;
+        var text = match.Groups["message"].Value.Trim();
+        if (type.StartsWith("InteractiveSpark.", StringComparison.Ordinal) && text.Length > 0)
+        {
+            return text;
+        }
+
+        var dot = type.LastIndexOf('.');
+        return dot < 0 ? summary : $"{type[(dot + 1)..]}: {text}";
+    }
+
     /// <summary>Exception type and message: "System.Exception: boom" gives ("System.Exception", "boom"); a compile error ("Error", the diagnostics).</summary>
     internal static (string Name, string Value) Split(string message)
     {

@@ -256,7 +256,7 @@ public static class NotebookRunner
                         var message = ran.Error ?? "the cell failed without a message";
                         outputs.Fail(message);
                         failure = NotebookRunStatus.Failed;
-                        error = CellOutputs.Summary(message);
+                        error = CellOutputs.ForPeople(message);
                     }
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

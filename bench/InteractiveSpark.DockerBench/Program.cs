@@ -3,6 +3,9 @@
 // `spark-connect`: no gateway, no TLS, no token) and polling it until the same query answers. Runs alternate
 // (bare, gateway, bare, gateway, ...) so that a busy machine hurts both alike; prints every run and the medians.
 // Usage: dotnet run -c Release --project bench/InteractiveSpark.DockerBench -- [--runs 3] [--image ispark-driver:test]
+// --encryption: instead, the cost of Spark's own encryption (RPC, block transfers, shuffle and spill files): a session
+// with two executors, with and without it (authentication on in both), alternating; per session the same
+// shuffle-heavy query runs once to warm up and is then timed --queries times; prints the medians and the ratio.
 using System.Diagnostics;
 using System.Globalization;
 using Docker.DotNet.Models;
@@ -11,6 +14,8 @@ using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 
 var runs = 3;
+var queries = 3;
+var encryption = false;
 var image = DockerSparkLauncherOptions.DefaultImage;
 for (var i = 0; i < args.Length; i++)
 {
@@ -18,11 +23,18 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--image": image = args[++i]; break;
+        case "--encryption": encryption = true; break;
+        case "--queries": queries = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}; usage: [--runs N] [--image NAME]"); return 2;
     }
 }
 
 var prefix = "ispark-bench-" + Guid.NewGuid().ToString("N")[..6];
+if (encryption)
+{
+    return await EncryptionAsync(image, prefix, runs, queries);
+}
+
 var bare = new List<double>();
 var gateway = new List<double>();
 try
@@ -65,6 +77,47 @@ static async Task<double> GatewayAsync(string image, string prefix)
     }
 
     return elapsed;
+}
+
+static async Task<int> EncryptionAsync(string image, string prefix, int runs, int queries)
+{
+    // Shuffle-heavy: 2M rows of 100-byte strings repartitioned across 8 partitions, then aggregated (two shuffles).
+    const string query = "select count(distinct k), sum(length(v)) from (select id % 100003 as k, repeat(cast(id as string), 12) as v "
+        + "from range(0, 2000000, 1, 8) distribute by id % 8)";
+    var plain = new List<double>();
+    var encrypted = new List<double>();
+    try
+    {
+        for (var run = 1; run <= runs; run++)
+        {
+            foreach (var encrypt in new[] { false, true })
+            {
+                await using var owner = await new DockerSparkLauncher(new DockerSparkLauncherOptions
+                {
+                    Image = image, Name = encrypt ? "enc" : "plain", NamePrefix = prefix, Executors = 2, SparkEncryption = encrypt,
+                    StartupTimeout = TimeSpan.FromSeconds(300), Conf = new Dictionary<string, string> { ["spark.sql.shuffle.partitions"] = "8" },
+                }).StartAsync();
+                await using var spark = await owner.ConnectAsync();
+                await (await spark.SqlAsync(query)).CollectAsync(); // warm-up: executors registered, code loaded
+                for (var q = 0; q < queries; q++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    await (await spark.SqlAsync(query)).CollectAsync();
+                    (encrypt ? encrypted : plain).Add(watch.Elapsed.TotalSeconds);
+                    Console.WriteLine($"run {run}: {(encrypt ? "encrypted" : "plain    ")} {watch.Elapsed.TotalSeconds:0.00} s");
+                }
+            }
+        }
+    }
+    finally
+    {
+        await DockerSparkContainers.RemoveAsync(new Dictionary<string, string?> { [DockerSparkContainers.PrefixLabel] = prefix });
+    }
+
+    static double Mid(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+    var ratio = Mid(encrypted) / Mid(plain);
+    Console.WriteLine($"encryption median: plain {Mid(plain):0.00} s, encrypted {Mid(encrypted):0.00} s, ratio {ratio:0.000} (goal <= 1.2) {(ratio <= 1.2 ? "MET" : "NOT MET")}");
+    return 0;
 }
 
 static async Task<double> BareAsync(string image, string prefix)

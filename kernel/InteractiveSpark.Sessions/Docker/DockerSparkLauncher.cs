@@ -137,10 +137,10 @@ public sealed partial class DockerSparkLauncher
             var security = SparkSessionSecurity.New();
             var driverFiles = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["spark.properties"] = security.Render(o.Conf),
+                ["spark.properties"] = security.Render(o.Conf, o.SparkEncryption),
                 ["ui-secret"] = security.UiSecret,
             };
-            var workerFiles = new Dictionary<string, string>(StringComparer.Ordinal) { ["spark.properties"] = security.Render([]) };
+            var workerFiles = new Dictionary<string, string>(StringComparer.Ordinal) { ["spark.properties"] = security.Render([], o.SparkEncryption) };
             var command = new List<string> { "driver" };
 
             var host = new HostConfig { NetworkMode = "host", AutoRemove = true };

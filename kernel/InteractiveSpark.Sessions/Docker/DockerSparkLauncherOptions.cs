@@ -59,4 +59,10 @@ public sealed partial record DockerSparkLauncherOptions
 
     /// <summary>Where the launcher logs its steps (the product log: image, containers, readiness, stop, failures); null logs nothing.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Encrypt Spark's own traffic (RPC, block transfers) and its shuffle and spill files with the session's secret
+    /// (default true). Authentication stays on either way; false exists to measure what encryption costs (DockerBench).
+    /// </summary>
+    public bool SparkEncryption { get; init; } = true;
 }

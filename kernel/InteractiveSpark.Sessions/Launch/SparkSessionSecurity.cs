@@ -36,12 +36,13 @@ public sealed class SparkSessionSecurity
         Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
 
     /// <summary>The settings every Spark process of the session needs (driver, master, workers).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Settings() =>
+    /// <param name="encrypt">Encrypt RPC, block transfers, shuffle and spill (default); false only to measure what it costs (authentication stays on).</param>
+    public IReadOnlyList<KeyValuePair<string, string>> Settings(bool encrypt = true) =>
     [
         new("spark.authenticate", "true"),
         new("spark.authenticate.secret", AuthSecret),
-        new("spark.network.crypto.enabled", "true"),
-        new("spark.io.encryption.enabled", "true"),
+        new("spark.network.crypto.enabled", encrypt ? "true" : "false"),
+        new("spark.io.encryption.enabled", encrypt ? "true" : "false"),
         new("spark.master.rest.enabled", "false"),
         new("spark.redaction.regex", RedactionRegex),
         new("spark.ui.filters", UiFilterClass),
@@ -52,10 +53,12 @@ public sealed class SparkSessionSecurity
     /// A Java properties file (UTF-8, as Spark's <c>--properties-file</c> reads it) with <paramref name="conf"/> first and
     /// <see cref="Settings"/> after, so that a user's value cannot turn the session's security off.
     /// </summary>
-    public string Render(IEnumerable<KeyValuePair<string, string>> conf)
+    /// <param name="conf">The user's settings.</param>
+    /// <param name="encrypt">See <see cref="Settings"/>.</param>
+    public string Render(IEnumerable<KeyValuePair<string, string>> conf, bool encrypt = true)
     {
         var text = new StringBuilder("# This session's Spark settings (secrets included): readable by the spark user only.\n");
-        foreach (var (key, value) in conf.Concat(Settings()))
+        foreach (var (key, value) in conf.Concat(Settings(encrypt)))
         {
             text.Append(Escape(key, isKey: true)).Append('=').Append(Escape(value, isKey: false)).Append('\n');
         }

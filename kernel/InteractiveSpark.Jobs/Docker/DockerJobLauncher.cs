@@ -79,7 +79,13 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         var warnings = NotebookParameters.Inject(input, o.Parameters);
         var endpoint = DockerSparkContainers.Endpoint(o.DockerEndpoint);
         using var client = new DockerClientConfiguration(endpoint).CreateClient();
-        await CheckImageAsync(client, endpoint, cancellationToken).ConfigureAwait(false);
+        await DockerImageCheck.EnsureAsync(
+            client,
+            endpoint,
+            o.Image,
+            "build it with docker/build-job-image, or pass --image with a job image",
+            (message, e) => e is null ? new DockerJobException(message) : new DockerJobException(message, e),
+            cancellationToken).ConfigureAwait(false);
         foreach (var warning in warnings)
         {
             console?.WriteLine("ispark submit: " + warning);
@@ -89,7 +95,7 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         var fileName = Path.GetFileName(notebookPath);
         var stem = Path.GetFileNameWithoutExtension(notebookPath);
         var name = o.Name ?? stem;
-        var containerName = $"{Sanitize(o.NamePrefix)}-{Sanitize(name)}-job-{jobId}";
+        var containerName = $"{ContainerNames.Part(o.NamePrefix, "job")}-{ContainerNames.Part(name, "job")}-job-{jobId}";
         var labels = new Dictionary<string, string>(o.Labels, StringComparer.Ordinal)
         {
             [DockerJobs.JobLabel] = jobId,
@@ -163,7 +169,7 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         {
             if (containerId is not null && !keep)
             {
-                if (await DockerJobs.RemoveQuietlyAsync(client, containerId, CancellationToken.None).ConfigureAwait(false))
+                if (await DockerContainerRemoval.RemoveQuietlyAsync(client, containerId, CancellationToken.None).ConfigureAwait(false))
                 {
                     LogRemoved(_logger, jobId, containerName);
                 }
@@ -191,7 +197,7 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         }
         finally
         {
-            if (await DockerJobs.RemoveQuietlyAsync(client, found.ContainerId, CancellationToken.None).ConfigureAwait(false))
+            if (await DockerContainerRemoval.RemoveQuietlyAsync(client, found.ContainerId, CancellationToken.None).ConfigureAwait(false))
             {
                 LogRemoved(_logger, found.Id, found.ContainerName);
             }
@@ -292,24 +298,6 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         return (exitCode, notebook, logFile);
     }
 
-    private async Task CheckImageAsync(DockerClient client, Uri endpoint, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.Images.InspectImageAsync(Options.Image, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            throw new DockerJobException(
-                $"Image {Options.Image} not found on the Docker engine at {endpoint}: build it with docker/build-job-image, or pass --image with a job image.");
-        }
-        catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException or DockerApiException)
-        {
-            throw new DockerJobException(
-                $"Cannot reach the Docker engine at {endpoint}: {e.Message}. Is dockerd running (.ci/install-docker starts one), and may this user use it? Set DOCKER_HOST for another engine.", e);
-        }
-    }
-
     /// <summary>A tar stream with the one notebook file, readable by the container's user.</summary>
     private static async Task<Stream> TarOfAsync(string fileName, string text, CancellationToken cancellationToken)
     {
@@ -326,13 +314,6 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
 
         buffer.Position = 0;
         return buffer;
-    }
-
-    private static string Sanitize(string text)
-    {
-        var chars = text.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray();
-        var s = new string(chars).Trim('-', '.');
-        return s.Length == 0 ? "job" : s;
     }
 
     private static long ParseBytes(string text) =>

@@ -64,7 +64,7 @@ public static class DockerJobs
     {
         using var client = DockerSparkContainers.CreateClient(endpoint);
         var found = await FindAsync(client, job, cancellationToken).ConfigureAwait(false);
-        return found is not null && await RemoveQuietlyAsync(client, found.ContainerId, cancellationToken).ConfigureAwait(false);
+        return found is not null && await DockerContainerRemoval.RemoveQuietlyAsync(client, found.ContainerId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes every job container that has exited; returns how many.</summary>
@@ -74,7 +74,7 @@ public static class DockerJobs
         var removed = 0;
         foreach (var job in (await ListAsync(client, null, cancellationToken).ConfigureAwait(false)).Where(j => j.State is "exited" or "dead" or "created"))
         {
-            if (await RemoveQuietlyAsync(client, job.ContainerId, cancellationToken).ConfigureAwait(false))
+            if (await DockerContainerRemoval.RemoveQuietlyAsync(client, job.ContainerId, cancellationToken).ConfigureAwait(false))
             {
                 removed++;
             }
@@ -170,23 +170,6 @@ public static class DockerJobs
             var n = decoder.GetChars(buffer, 0, read.Count, chars, 0);
             await writer.WriteAsync(chars.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    internal static async Task<bool> RemoveQuietlyAsync(DockerClient client, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return false;
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            return false;
         }
     }
 }

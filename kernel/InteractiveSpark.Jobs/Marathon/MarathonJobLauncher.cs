@@ -135,7 +135,7 @@ public sealed class MarathonJobLauncher
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
                     throw new MarathonJobException(
-                        $"{appId}: {phase} took longer than {o.StartupTimeout.TotalSeconds:0} s (--startup-timeout); the job's group was removed. {await DiagnoseAsync(client, appId).ConfigureAwait(false)}"
+                        $"{appId}: {phase} took longer than {o.StartupTimeout.TotalSeconds:0} s (--startup-timeout); the job's group was removed. {await MarathonDiagnosis.TasksAsync(client, appId, "task").ConfigureAwait(false)}"
                         + " A deployment that never finishes usually means no agent offers the cpus, memory and port asked for, or the image is still being pulled.", e);
                 }
                 catch (Exception e) when (e is MarathonException or GatewayPinException or HttpRequestException)
@@ -376,47 +376,17 @@ public sealed class MarathonJobLauncher
     }
 
     /// <summary>Waits for the deployment to end with a running task, failing fast on a failed or lost task.</summary>
-    private static async Task<MarathonTask> WaitForTaskAsync(MarathonClient client, string appId, string deployment, CancellationToken cancellationToken)
-    {
-        var since = DateTimeOffset.UtcNow.AddSeconds(-5);
-        while (true)
-        {
-            var tasks = await client.TasksAsync(appId, cancellationToken).ConfigureAwait(false);
-            if (tasks.FirstOrDefault(t => t.IsLost) is { } lost)
-            {
-                throw new MarathonJobException($"Marathon reports the job's task {lost.Id} on {lost.Host} as {lost.State} (agent down or unreachable); the job's group was removed.");
-            }
-
-            if (await client.LastTaskFailureAsync(appId, cancellationToken).ConfigureAwait(false) is { } f && (f.Timestamp is null || f.Timestamp >= since))
-            {
-                throw new MarathonJobException(
-                    $"The job's task {f.TaskId} on {f.Host} ended with {f.State} before it took the notebook: {f.Message}. The job's group was removed (Marathon would restart it forever). "
-                    + "Its output is in the task's Mesos sandbox; check --image (a job image, docker/job) and --memory.");
-            }
-
-            if (tasks.FirstOrDefault(t => t.IsRunning && t.Ports.Count > 0) is { } running
-                && !(await client.DeploymentIdsAsync(cancellationToken).ConfigureAwait(false)).Contains(deployment, StringComparer.Ordinal))
-            {
-                return running;
-            }
-
-            await Task.Delay(400, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<string> DiagnoseAsync(MarathonClient client, string appId)
-    {
-        try
-        {
-            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var tasks = await client.TasksAsync(appId, quick.Token).ConfigureAwait(false);
-            return tasks.Count == 0 ? "Marathon had not started a task." : "Task(s): " + string.Join(", ", tasks.Select(t => $"{t.Id} {t.State} on {t.Host}")) + ".";
-        }
-        catch (Exception e) when (e is MarathonException or OperationCanceledException)
-        {
-            return "";
-        }
-    }
+    private static async Task<MarathonTask> WaitForTaskAsync(MarathonClient client, string appId, string deployment, CancellationToken cancellationToken) =>
+        (await MarathonTaskWait.RunningAsync(
+            client,
+            appId,
+            deployment,
+            1,
+            lost => new MarathonJobException($"Marathon reports the job's task {lost.Id} on {lost.Host} as {lost.State} (agent down or unreachable); the job's group was removed."),
+            f => new MarathonJobException(
+                $"The job's task {f.TaskId} on {f.Host} ended with {f.State} before it took the notebook: {f.Message}. The job's group was removed (Marathon would restart it forever). "
+                + "Its output is in the task's Mesos sandbox; check --image (a job image, docker/job) and --memory."),
+            cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>Removes the job's group and waits (bounded) until Marathon no longer lists it; says so when it cannot.</summary>
     internal static async Task<bool> RemoveGroupAsync(MarathonClient client, string groupId, TextWriter? console)

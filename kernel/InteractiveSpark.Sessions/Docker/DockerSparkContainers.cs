@@ -68,7 +68,7 @@ public static class DockerSparkContainers
         var removed = 0;
         foreach (var container in containers)
         {
-            if (await RemoveQuietlyAsync(client, container.Id, cancellationToken).ConfigureAwait(false))
+            if (await DockerContainerRemoval.RemoveQuietlyAsync(client, container.Id, cancellationToken).ConfigureAwait(false))
             {
                 removed++;
             }
@@ -96,25 +96,5 @@ public static class DockerSparkContainers
             return new DockerSparkContainer(
                 c.ID, c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID, Label(SessionLabel), Label(NameLabel), Label(RoleLabel), Label(OwnerLabel), created, c.State);
         }).ToList();
-    }
-
-    /// <summary>Force-removes a container; false when it was already gone.</summary>
-    internal static async Task<bool> RemoveQuietlyAsync(DockerClient client, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken)
-                .ConfigureAwait(false);
-            return true;
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return false;
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            // "removal of container ... is already in progress" (AutoRemove): it is going away by itself.
-            return false;
-        }
     }
 }

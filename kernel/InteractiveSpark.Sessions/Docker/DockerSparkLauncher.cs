@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using InteractiveSpark.Core;
@@ -58,20 +57,13 @@ public sealed partial class DockerSparkLauncher
         try
         {
             progress?.Report($"checking image {o.Image}");
-            try
-            {
-                await client.Images.InspectImageAsync(o.Image, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerImageNotFoundException)
-            {
-                throw new DockerSparkLaunchException(
-                    $"Image {o.Image} not found on the Docker engine at {endpoint}: build it with docker/build-test-images, or pass --image with the driver image to use.");
-            }
-            catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException or DockerApiException)
-            {
-                throw new DockerSparkLaunchException(
-                    $"Cannot reach the Docker engine at {endpoint}: {e.Message}. Is dockerd running (.ci/install-docker starts one), and may this user use it? Set DOCKER_HOST for another engine.", e);
-            }
+            await DockerImageCheck.EnsureAsync(
+                client,
+                endpoint,
+                o.Image,
+                "build it with docker/build-test-images, or pass --image with the driver image to use",
+                (message, e) => e is null ? new DockerSparkLaunchException(message) : new DockerSparkLaunchException(message, e),
+                cancellationToken).ConfigureAwait(false);
 
             LogImageFound(logger, sessionId, o.Name, o.Image, endpoint);
 
@@ -84,7 +76,7 @@ public sealed partial class DockerSparkLauncher
             var masterPort = LocalSparkServer.FreePort();
             var masterUiPort = LocalSparkServer.FreePort();
             var created = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-            var baseName = $"{Sanitize(o.NamePrefix)}-{Sanitize(o.Name)}-{sessionId}";
+            var baseName = $"{ContainerNames.Part(o.NamePrefix, "x")}-{ContainerNames.Part(o.Name, "x")}-{sessionId}";
             Dictionary<string, string> Labels(string role)
             {
                 var labels = new Dictionary<string, string>(o.Labels, StringComparer.Ordinal)
@@ -407,16 +399,6 @@ public sealed partial class DockerSparkLauncher
             throw new ArgumentException("The idle timeout must be at least 1 s (or infinite).");
         }
     }
-
-    /// <summary>A part of a container name: letters, digits, '.', '_', '-'.</summary>
-    private static string Sanitize(string text)
-    {
-        var s = NameRegex().Replace(text.Trim(), "-").Trim('-', '.', '_');
-        return s.Length == 0 ? "x" : s.Length > 40 ? s[..40] : s;
-    }
-
-    [GeneratedRegex("[^A-Za-z0-9_.-]+", RegexOptions.CultureInvariant)]
-    private static partial Regex NameRegex();
 }
 
 /// <summary>Why a Docker session could not start; the message says what happened and what to do (never with the token).</summary>

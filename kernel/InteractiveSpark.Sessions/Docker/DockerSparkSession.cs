@@ -151,7 +151,7 @@ public sealed partial class DockerSparkSession : IGatewaySession
             {
                 try
                 {
-                    await DockerSparkContainers.RemoveQuietlyAsync(_client, id, timeout.Token).ConfigureAwait(false);
+                    await DockerContainerRemoval.RemoveQuietlyAsync(_client, id, timeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is DockerApiException or HttpRequestException or OperationCanceledException)
                 {
@@ -191,7 +191,7 @@ public sealed partial class DockerSparkSession : IGatewaySession
 
                 foreach (var c in left.Where(c => c.State is "exited" or "created" or "dead"))
                 {
-                    await DockerSparkContainers.RemoveQuietlyAsync(_client, c.Id, cancellationToken).ConfigureAwait(false);
+                    await DockerContainerRemoval.RemoveQuietlyAsync(_client, c.Id, cancellationToken).ConfigureAwait(false);
                 }
 
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);

@@ -126,7 +126,7 @@ public sealed partial class MarathonSparkLauncher
         }
         catch (Exception e)
         {
-            var diagnosis = e is OperationCanceledException or TimeoutException ? await DiagnoseAsync(client, session).ConfigureAwait(false) : "";
+            var diagnosis = e is OperationCanceledException or TimeoutException ? await MarathonDiagnosis.TasksAsync(client, session.DriverAppId, "driver task").ConfigureAwait(false) : "";
             if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
                 LogStartCancelled(_logger, sessionId, o.Name, watch.Elapsed.TotalSeconds, phase);
@@ -301,24 +301,9 @@ public sealed partial class MarathonSparkLauncher
     }
 
     /// <summary>Waits for the deployment to finish and <paramref name="count"/> running tasks, failing fast on a task failure or a lost task.</summary>
-    private async Task<IReadOnlyList<MarathonTask>> WaitForTaskAsync(
-        MarathonClient client, MarathonSparkSession session, string appId, string deployment, int count, CancellationToken cancellationToken)
-    {
-        var started = DateTimeOffset.UtcNow.AddSeconds(-5);
-        while (true)
-        {
-            await ThrowOnFailureAsync(client, session, appId, started, cancellationToken).ConfigureAwait(false);
-            var tasks = await client.TasksAsync(appId, cancellationToken).ConfigureAwait(false);
-            var deployments = await client.DeploymentIdsAsync(cancellationToken).ConfigureAwait(false);
-            var running = tasks.Where(t => t.IsRunning).ToList();
-            if (running.Count >= count && !deployments.Contains(deployment, StringComparer.Ordinal))
-            {
-                return running;
-            }
-
-            await Task.Delay(400, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task<IReadOnlyList<MarathonTask>> WaitForTaskAsync(
+        MarathonClient client, MarathonSparkSession session, string appId, string deployment, int count, CancellationToken cancellationToken) =>
+        MarathonTaskWait.RunningAsync(client, appId, deployment, count, t => Lost(session, appId, t), f => Failed(session, appId, f), cancellationToken);
 
     /// <summary>Polls both apps until cancelled; throws when a task of this session failed or was lost.</summary>
     private async Task WatchTasksAsync(MarathonClient client, MarathonSparkSession session, CancellationToken cancellationToken)
@@ -335,41 +320,22 @@ public sealed partial class MarathonSparkLauncher
         }
     }
 
-    private async Task ThrowOnFailureAsync(MarathonClient client, MarathonSparkSession session, string appId, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        var tasks = await client.TasksAsync(appId, cancellationToken).ConfigureAwait(false);
-        if (tasks.FirstOrDefault(t => t.IsLost) is { } lost)
-        {
-            LogTaskEnded(_logger, session.SessionId, lost.Id, appId, lost.Host, lost.State, "Mesos lost contact with it");
-            throw new MarathonLaunchException(
-                $"Marathon reports {appId}'s task {lost.Id} on {lost.Host} as {lost.State}: Mesos lost contact with it (agent down or unreachable); the session was removed. Try again, or add a --constraint that avoids that host.");
-        }
+    private Task ThrowOnFailureAsync(MarathonClient client, MarathonSparkSession session, string appId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        MarathonTaskWait.ThrowIfEndedAsync(client, appId, since, t => Lost(session, appId, t), f => Failed(session, appId, f), cancellationToken);
 
-        var failure = await client.LastTaskFailureAsync(appId, cancellationToken).ConfigureAwait(false);
-        if (failure is not null && (failure.Timestamp is null || failure.Timestamp >= since))
-        {
-            LogTaskEnded(_logger, session.SessionId, failure.TaskId, appId, failure.Host, failure.State, failure.Message);
-            throw new MarathonLaunchException(
-                $"{appId}'s task {failure.TaskId} on {failure.Host} ended with {failure.State}: {failure.Message}. Marathon would start it again and again; the session was removed instead. "
-                + "The task's output is in its Mesos sandbox on that host; check the image (--image) and the app's memory.");
-        }
+    private MarathonLaunchException Lost(MarathonSparkSession session, string appId, MarathonTask lost)
+    {
+        LogTaskEnded(_logger, session.SessionId, lost.Id, appId, lost.Host, lost.State, "Mesos lost contact with it");
+        return new MarathonLaunchException(
+            $"Marathon reports {appId}'s task {lost.Id} on {lost.Host} as {lost.State}: Mesos lost contact with it (agent down or unreachable); the session was removed. Try again, or add a --constraint that avoids that host.");
     }
 
-    /// <summary>What Marathon says about the apps, for a timeout message.</summary>
-    private static async Task<string> DiagnoseAsync(MarathonClient client, MarathonSparkSession session)
+    private MarathonLaunchException Failed(MarathonSparkSession session, string appId, MarathonTaskFailure failure)
     {
-        try
-        {
-            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var tasks = await client.TasksAsync(session.DriverAppId, quick.Token).ConfigureAwait(false);
-            return tasks.Count == 0
-                ? "Marathon had not started a driver task."
-                : "Driver task(s): " + string.Join(", ", tasks.Select(t => $"{t.Id} {t.State} on {t.Host}")) + ".";
-        }
-        catch (Exception e) when (e is MarathonException or OperationCanceledException)
-        {
-            return "";
-        }
+        LogTaskEnded(_logger, session.SessionId, failure.TaskId, appId, failure.Host, failure.State, failure.Message);
+        return new MarathonLaunchException(
+            $"{appId}'s task {failure.TaskId} on {failure.Host} ended with {failure.State}: {failure.Message}. Marathon would start it again and again; the session was removed instead. "
+            + "The task's output is in its Mesos sandbox on that host; check the image (--image) and the app's memory.");
     }
 
     private static string DriverHeap(MarathonSparkLauncherOptions o)

@@ -63,6 +63,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
     /// <summary>Parses the command line and environment, runs the gateway until it stops, and returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (GatewayOptions.AsksForHelp(args))
+        {
+            GatewayOptions.WriteHelp(Console.Out);
+            return 0;
+        }
+
         GatewayOptions options;
         try
         {
@@ -70,13 +76,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         }
         catch (GatewayConfigurationException e)
         {
-            if (e.Message != "help")
-            {
-                await Console.Error.WriteLineAsync("ispark-gateway: " + e.Message).ConfigureAwait(false);
-            }
-
-            await Console.Error.WriteLineAsync(GatewayOptions.Usage).ConfigureAwait(false);
-            return e.Message == "help" ? 0 : 2;
+            await Console.Error.WriteLineAsync($"ispark-gateway: {e.Message} (ispark-gateway --help lists the options)").ConfigureAwait(false);
+            return 2;
         }
 
         // Spark first: its JVM takes seconds to start, the gateway's own start (runtime, host, certificate) overlaps them.

@@ -170,6 +170,25 @@ public sealed class SparkCommandModeTests
         FluentActions.Invoking(() => GatewayOptions.Parse(["--bogus", "1"], env))
             .Should().Throw<GatewayConfigurationException>().WithMessage("*--bogus*");
 
+        // The limits have flags and variables too; a flag wins over its variable; bad values are one line without a type name.
+        var limits = GatewayOptions.Parse(
+            ["--max-connections", "8", "--max-job-upload", "1m", "--grep-time-budget", "2s", "--idle-timeout", "5m"],
+            new Dictionary<string, string>(env) { ["ISPARK_GATEWAY_MAX_GREPS"] = "2", ["ISPARK_GATEWAY_MAX_CONNECTIONS"] = "99" });
+        limits.MaxConnections.Should().Be(8);
+        limits.MaxJobUploadBytes.Should().Be(1024 * 1024);
+        limits.MaxConcurrentGreps.Should().Be(2);
+        limits.GrepTimeBudget.Should().Be(TimeSpan.FromSeconds(2));
+        limits.IdleTimeout.Should().Be(TimeSpan.FromMinutes(5));
+        FluentActions.Invoking(() => GatewayOptions.Parse(["--max-greps", "0"], env))
+            .Should().Throw<GatewayConfigurationException>().WithMessage("--max-greps must be a whole number above 0; got '0'.");
+        FluentActions.Invoking(() => GatewayOptions.Parse(["--port"], env))
+            .Should().Throw<GatewayConfigurationException>().Which.Message.Should().Contain("--port").And.NotContain("System.");
+        GatewayOptions.AsksForHelp(["--port", "1", "--help"]).Should().BeTrue();
+        GatewayOptions.AsksForHelp(["--", "server", "--help"]).Should().BeFalse("what follows -- is Spark's");
+        var help = new StringWriter();
+        GatewayOptions.WriteHelp(help);
+        help.ToString().Should().Contain("--max-unauthenticated-connections").And.Contain("ISPARK_GATEWAY_TOKEN_SHA256_FILE").And.Contain("--hostname");
+
         using var certificate = GatewayCertificate.Create(["driver.example"]);
         System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPublicKey(certificate)!.KeySize.Should().Be(256);
         GatewayCertificate.Fingerprint(certificate).Should().MatchRegex("^[0-9A-F]{64}$");

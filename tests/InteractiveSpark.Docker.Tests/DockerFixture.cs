@@ -1,5 +1,4 @@
 using InteractiveSpark.Sessions.Docker;
-using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Docker.Tests;
 
@@ -31,7 +30,7 @@ public sealed class DockerFixture : IAsyncLifetime
     public string DriverImage { get; } = Environment.GetEnvironmentVariable("ISPARK_DOCKER_IMAGE") is { Length: > 0 } i ? i : DockerSparkLauncherOptions.DefaultImage;
 
     /// <summary>The repository's root.</summary>
-    public string Repo { get; } = TestProcess.RepositoryRoot();
+    public string Repo { get; } = Repository.Root;
 
     /// <summary>The label prefix of everything this test run starts.</summary>
     public string Prefix { get; } = "ispark-test-" + Guid.NewGuid().ToString("N")[..8];

@@ -1,6 +1,5 @@
 using InteractiveSpark.Logging;
 using InteractiveSpark.Sessions.Docker;
-using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Docker.Tests;
 

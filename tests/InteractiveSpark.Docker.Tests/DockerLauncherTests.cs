@@ -4,7 +4,6 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Text.Json;
 using InteractiveSpark.Sessions.Docker;
-using InteractiveSpark.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace InteractiveSpark.Docker.Tests;

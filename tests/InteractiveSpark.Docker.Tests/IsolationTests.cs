@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using InteractiveSpark.Sessions.Docker;
-using InteractiveSpark.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace InteractiveSpark.Docker.Tests;

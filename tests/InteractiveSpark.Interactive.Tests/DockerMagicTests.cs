@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using InteractiveSpark.Interactive.Tests.Notebooks;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.SparkConnect;

@@ -38,7 +38,7 @@ public sealed class NotebookExperienceTests(SparkServerFixture spark)
         var html = Html(result);
         html.Should().Contain("<th>n<br><small>bigint · nullable</small></th>");
         html.Should().Contain("<td class=\"r\">1</td><td>v1</td><td class=\"n\">null</td><td>[1, 2]</td>");
-        Text(result).Should().NotContain(spark.Token!);
+        Text(result).Should().NotContain(spark.Token);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class NotebookExperienceTests(SparkServerFixture spark)
         var result = await kernel.RunAsync("#!dev\nSELECT * FROM no_such_table_here");
 
         result.Error.Should().StartWith("dev: [TABLE_OR_VIEW_NOT_FOUND] The table or view `no_such_table_here` cannot be found.");
-        result.Error.Should().NotContain("   at ").And.NotContain("== SQL").And.NotContain(spark.Token!);
+        result.Error.Should().NotContain("   at ").And.NotContain("== SQL").And.NotContain(spark.Token);
         (await kernel.RunAsync("#!dev\nSELECT 1 AS one")).Error.Should().BeNull();
     }
 

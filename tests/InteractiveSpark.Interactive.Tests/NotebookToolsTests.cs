@@ -1,4 +1,4 @@
-using InteractiveSpark.Interactive.Tests.Notebooks;
+using InteractiveSpark.Testing.Notebooks;
 
 namespace InteractiveSpark.Interactive.Tests;
 

@@ -1,6 +1,6 @@
 namespace InteractiveSpark.Interactive.Tests;
 
-/// <summary>The tests that need Spark share one server (tests/Shared/SparkServerFixture.cs) and run one at a time.</summary>
+/// <summary>The tests that need Spark share one server (SparkServerFixture of tests/InteractiveSpark.Testing) and run one at a time.</summary>
 [CollectionDefinition(Name)]
 public sealed class SparkCollection : ICollectionFixture<SparkServerFixture>
 {

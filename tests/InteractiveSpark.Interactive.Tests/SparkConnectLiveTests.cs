@@ -19,7 +19,7 @@ public sealed class SparkConnectLiveTests(SparkServerFixture spark)
         kernel.CSharp.TryGetValue<SparkSession>("dev", out var session).Should().BeTrue();
         result.LastOutput.Should().MatchRegex(
             $@"^dev: Spark 4\.\d+\.\d+\S*, sc://[^ /;]+:\d+, session {Regex.Escape(session.SessionId)}, (Spark UI http://\S+|no Spark UI advertised)$");
-        AllText(result).Should().NotContain(spark.Token!);
+        AllText(result).Should().NotContain(spark.Token);
 
         var version = await kernel.RunAsync("await dev.VersionAsync()");
         version.Error.Should().BeNull();
@@ -45,7 +45,7 @@ public sealed class SparkConnectLiveTests(SparkServerFixture spark)
         }
 
         text.Should().MatchRegex($@"\[INF\] notebook session={Regex.Escape(session.SessionId)} InteractiveSpark.SparkConnect: Spark session {Regex.Escape(session.SessionId)} connected to ");
-        text.Should().NotContain(spark.Token!);
+        text.Should().NotContain(spark.Token);
     }
 
     private static string ReadShared(string path)

@@ -1,4 +1,4 @@
-using InteractiveSpark.Interactive.Tests.Notebooks;
+using InteractiveSpark.Testing.Notebooks;
 
 namespace InteractiveSpark.Interactive.Tests;
 
@@ -32,6 +32,6 @@ public sealed class SparkConnectNotebookTests : IClassFixture<SparkServerFixture
         use.Should().Contain("type InteractiveSpark.SparkConnect.SparkSession");
         var sessionId = connect.Text.Split("session ")[1].Split(',')[0];
         use.Should().Contain($"session {sessionId}", "the variable holds the session the line announced");
-        notebook.Document.ToJsonString().Should().NotContain(_spark.Token!, "no output shows the token");
+        notebook.Document.ToJsonString().Should().NotContain(_spark.Token, "no output shows the token");
     }
 }

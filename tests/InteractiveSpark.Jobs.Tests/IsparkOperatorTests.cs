@@ -32,7 +32,7 @@ public sealed class IsparkOperatorTests(SparkServerFixture spark, MarathonEmulat
         lines.Should().Contain(l => l.Contains("ispark run ended with exit code 0 after", StringComparison.Ordinal));
         foreach (var file in Directory.GetFiles(logs))
         {
-            File.ReadAllText(file).Should().NotContain(spark.Token!, $"{Path.GetFileName(file)} must not hold the Spark token");
+            File.ReadAllText(file).Should().NotContain(spark.Token, $"{Path.GetFileName(file)} must not hold the Spark token");
         }
     }
 

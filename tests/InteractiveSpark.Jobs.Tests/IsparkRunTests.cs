@@ -48,10 +48,10 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
         var meta = notebook.Document["metadata"]!["ispark"]!;
         ((string?)meta["status"]).Should().Be("completed");
         ((string?)meta["parameters"]!["rows"]).Should().Be("2000");
-        File.ReadAllText(output).Should().NotContain(spark.Token!, "the Spark token comes from the environment, never into the notebook");
+        File.ReadAllText(output).Should().NotContain(spark.Token, "the Spark token comes from the environment, never into the notebook");
         var kernelLog = File.ReadAllText(Path.Combine(Path.GetDirectoryName(output)!, "kernel.log"));
         kernelLog.Should().Contain("\"commandType\":\"SubmitCode\"").And.Contain("CommandSucceeded");
-        kernelLog.Should().NotContain(spark.Token!, "the kernel echoes the resolved --url; the log masks it");
+        kernelLog.Should().NotContain(spark.Token, "the kernel echoes the resolved --url; the log masks it");
     }
 
     [Fact]

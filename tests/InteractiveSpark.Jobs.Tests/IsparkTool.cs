@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text;
 
 namespace InteractiveSpark.Jobs.Tests;
@@ -20,10 +19,10 @@ public static class IsparkTool
     private static readonly Lazy<Task<string>> Packed = new(PackAsync);
 
     /// <summary>The repository root.</summary>
-    public static string Root { get; } = Metadata("RepositoryRoot");
+    public static string Root { get; } = Repository.Root;
 
     /// <summary>The build configuration of these tests (the extension is packed in the same one).</summary>
-    public static string Configuration { get; } = Metadata("Configuration");
+    public static string Configuration { get; } = Repository.Configuration;
 
     /// <summary>Where these tests pack the extension.</summary>
     public static string PackagesFolder => Path.Combine(Root, "artifacts", "jobs-tests", "packages");
@@ -134,11 +133,7 @@ public static class IsparkTool
     private static async Task<string> PackAsync()
     {
         // Built already (a project reference of these tests): pack only, into this folder.
-        await InteractiveSpark.Tests.Shared.ExtensionPack.PackAsync(Root, Configuration, PackagesFolder, NuGetPackagesFolder, noBuild: true);
+        await ExtensionPack.PackAsync(Root, Configuration, PackagesFolder, NuGetPackagesFolder, noBuild: true);
         return PackagesFolder;
     }
-
-    private static string Metadata(string key) =>
-        typeof(IsparkTool).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value
-        ?? throw new InvalidOperationException($"The test assembly has no '{key}' metadata (see the project file).");
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text;
 using InteractiveSpark.Jupyter.KernelSpec;
 
@@ -14,7 +13,7 @@ internal static class KernelTool
     private static readonly Lazy<Task<string>> Installed = new(InstallAsync);
 
     /// <summary>The repository root.</summary>
-    public static string Root { get; } = typeof(KernelTool).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    public static string Root => Repository.Root;
 
     /// <summary>Debian's Python (the one with Jupyter's packages), not a pyenv or venv that may shadow it on PATH.</summary>
     public const string Python = "/usr/bin/python3";

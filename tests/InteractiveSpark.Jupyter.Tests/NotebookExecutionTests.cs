@@ -32,7 +32,7 @@ public sealed class NotebookExecutionTests(CSharpCellsFixture fixture)
         Text(Outputs(cells[2]).Single()["text"]).Should().StartWith("Spark 4.");
         // nbclient applies update_display_data to the display it names: the notebook keeps the last value only.
         Data(Outputs(cells[3]).Single(), "text/plain").Should().Be("step 2 of 2");
-        if (fixture.Spark.Token is { Length: > 0 } token)
+        if (fixture.Spark.ConnectionString.Token is { Length: > 0 } token)
         {
             text.Should().NotContain(token);
         }

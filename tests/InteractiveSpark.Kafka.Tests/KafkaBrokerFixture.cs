@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using InteractiveSpark.Interactive.Tests.Notebooks;
 
 namespace InteractiveSpark.Kafka.Tests;
 

@@ -29,12 +29,12 @@ public sealed class KafkaMagicTests
         await KafkaTopics.CreateAsync(_kafka.Connection, topic, 2);
         await KafkaTopics.ProduceAsync(_kafka.Connection, topic, Enumerable.Range(0, 6).Select(i =>
             KafkaMessage.Text($"k{i}", $$"""{"user":"u{{i}}","amount":{{i}}.5}""") with { Partition = i % 2 }));
-        using var kernel = await NotebookKernel.StartAsync();
+        using var kernel = await InProcessKernel.StartAsync();
 
         var cell = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic {topic} --last 2 --format json --variable orders");
 
         cell.Error.Should().BeNull();
-        var text = cell.Texts.Single();
+        var text = cell.Outputs.Single();
         text.Should().StartWith($"{topic} at {_kafka.Bootstrap}: 4 messages from 2 partitions, json, read in ")
             .And.Contain("(no consumer group, nothing committed); in C#: orders")
             .And.Contain("JSON fields:");
@@ -50,7 +50,7 @@ public sealed class KafkaMagicTests
     [Fact]
     public async Task Kafka_sample_failures_are_one_clear_message_in_bounded_time()
     {
-        using var kernel = await NotebookKernel.StartAsync();
+        using var kernel = await InProcessKernel.StartAsync();
 
         var missing = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic nope");
         missing.Error.Should().StartWith($"Topic 'nope' does not exist at {_kafka.Bootstrap} (");
@@ -100,7 +100,7 @@ public sealed class KafkaMagicTests
         committedBefore.Values.Sum().Should().Be(12);
         var membersBefore = (await admin.DescribeConsumerGroupsAsync([group])).ConsumerGroupDescriptions.Single().Members.Count;
 
-        using var kernel = await NotebookKernel.StartAsync();
+        using var kernel = await InProcessKernel.StartAsync();
         foreach (var options in new[] { "--last 5", "--from -1d --count 3", "--offset 1:2 --count 4", "--key k7" })
         {
             var cell = await kernel.RunAsync($"#!kafka-sample --bootstrap {_kafka.Bootstrap} --topic {topic} {options}");
@@ -126,7 +126,7 @@ public sealed class KafkaMagicTests
     {
         var topic = KafkaBrokerFixture.NewTopic("live");
         await KafkaTopics.CreateAsync(_kafka.Connection, topic, 2);
-        using var kernel = await NotebookKernel.StartAsync();
+        using var kernel = await InProcessKernel.StartAsync();
         var url = await _spark.UrlAsync();
         (await kernel.RunAsync($"#!spark-connect --name dev --url {url}")).Error.Should().BeNull();
 
@@ -140,7 +140,7 @@ public sealed class KafkaMagicTests
                 await Task.Delay(300);
             }
         });
-        Cell cell;
+        CellResult cell;
         try
         {
             cell = await kernel.RunAsync(
@@ -157,7 +157,7 @@ public sealed class KafkaMagicTests
         updates.Length.Should().BeGreaterThanOrEqualTo(4, "the table and chart refresh every second in place");
         updates.Select(u => u.ValueId).Distinct().Should().ContainSingle("every update replaces the one displayed value")
             .Which.Should().Be(cell.Events.OfType<DisplayedValueProduced>().Single().ValueId);
-        var texts = cell.Texts;
+        var texts = cell.Outputs;
         var counts = texts.Skip(1).SkipLast(1).Select(t => long.Parse(t.Split(": ")[2].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         counts.Should().BeInAscendingOrder().And.Contain(c => c > 0);
         counts[^1].Should().BeGreaterThan(counts[0], "rows keep arriving while it runs");
@@ -177,7 +177,7 @@ public sealed class KafkaMagicTests
     {
         var topic = KafkaBrokerFixture.NewTopic("interrupt");
         await KafkaTopics.CreateAsync(_kafka.Connection, topic, 1);
-        using var kernel = await NotebookKernel.StartAsync();
+        using var kernel = await InProcessKernel.StartAsync();
         var url = await _spark.UrlAsync();
         (await kernel.RunAsync($"#!spark-connect --name dev --url {url}")).Error.Should().BeNull();
 
@@ -204,9 +204,9 @@ public sealed class KafkaMagicTests
         left.Should().Be(0, "the interrupted preview stopped its query");
         var stopCell = await kernel.RunAsync("#!kafka-stream --session dev --stop");
         stopCell.Error.Should().BeNull();
-        stopCell.Texts.Single().Should().Be("dev: no Kafka stream preview was running; the session has 0 active streaming queries.");
+        stopCell.Outputs.Single().Should().Be("dev: no Kafka stream preview was running; the session has 0 active streaming queries.");
 
-        static IReadOnlyList<SparkConnect.Streaming.StreamingQuery> SparkKernelSessions(NotebookKernel kernel)
+        static IReadOnlyList<SparkConnect.Streaming.StreamingQuery> SparkKernelSessions(InProcessKernel kernel)
         {
             kernel.CSharp.TryGetValue<SparkConnect.SparkSession>("dev", out var dev).Should().BeTrue();
             return dev!.Streams.ActiveAsync().GetAwaiter().GetResult();

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using InteractiveSpark.Charts;
 using InteractiveSpark.SparkConnect.ML;
-using InteractiveSpark.SparkConnect.Tests;
 using Plotly.NET;
 using static InteractiveSpark.SparkConnect.Functions;
 
@@ -10,7 +9,7 @@ namespace InteractiveSpark.ML.Tests;
 
 /// <summary>The charts' data against the model and Spark's own evaluators; their HTML carries exactly that data.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class ChartTests(SparkFixture spark)
+public sealed class ChartTests(SparkServerFixture spark)
 {
     private static JsonNode Figure(SparkChart chart) => JsonNode.Parse(GenericChart.toFigureJson(chart.Figure))!;
 

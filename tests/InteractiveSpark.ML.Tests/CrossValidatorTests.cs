@@ -1,11 +1,10 @@
 using InteractiveSpark.SparkConnect.ML;
-using InteractiveSpark.SparkConnect.Tests;
 
 namespace InteractiveSpark.ML.Tests;
 
 /// <summary>Tuning by k-fold cross-validation, every fit and metric on the real server.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class CrossValidatorTests(SparkFixture spark)
+public sealed class CrossValidatorTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task Cross_validation_picks_the_better_param_map_by_the_average_of_Sparks_fold_metrics()

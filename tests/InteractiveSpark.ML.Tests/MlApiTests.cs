@@ -1,13 +1,12 @@
 using InteractiveSpark.SparkConnect;
 using InteractiveSpark.SparkConnect.ML;
-using InteractiveSpark.SparkConnect.Tests;
 using static InteractiveSpark.SparkConnect.Functions;
 
 namespace InteractiveSpark.ML.Tests;
 
 /// <summary>Spark ML over Spark Connect from C#, against the real Spark 4.2 server: every metric is checked against Spark's own evaluators.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class MlApiTests(SparkFixture spark)
+public sealed class MlApiTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task A_logistic_regression_pipeline_fits_predicts_with_its_coefficients_and_matches_Sparks_evaluators()

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using InteractiveSpark.Interactive.Tests.Notebooks;
-using InteractiveSpark.SparkConnect.Tests;
+using InteractiveSpark.Testing.Notebooks;
 
 namespace InteractiveSpark.ML.Tests;
 
 /// <summary>notebooks/ml.ipynb through Jupyter (nbconvert --execute) and the dotnet-interactive kernel, against the real Spark server.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class MlNotebookTests(SparkFixture spark)
+public sealed class MlNotebookTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task The_ML_notebook_trains_evaluates_and_draws_every_chart_also_in_nbconverts_HTML()

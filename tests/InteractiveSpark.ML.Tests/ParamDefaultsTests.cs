@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using InteractiveSpark.SparkConnect.ML;
-using InteractiveSpark.SparkConnect.Tests;
 
 namespace InteractiveSpark.ML.Tests;
 
@@ -9,7 +8,7 @@ namespace InteractiveSpark.ML.Tests;
 /// <c>defaultParamMap</c> in its metadata; every default we declare must equal it.
 /// </summary>
 [Collection(SparkCollection.Name)]
-public sealed class ParamDefaultsTests(SparkFixture spark)
+public sealed class ParamDefaultsTests(SparkServerFixture spark)
 {
     public static TheoryData<string> Stages => new()
     {

@@ -1,6 +1,5 @@
 using InteractiveSpark.MarathonEmulator;
 using InteractiveSpark.Sessions.Marathon;
-using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Marathon.Tests;
 
@@ -40,7 +39,7 @@ public sealed class MarathonFixture : IAsyncLifetime
     public MarathonEmulator.MarathonEmulator Emulator { get; private set; } = null!;
 
     /// <summary>The repository's root.</summary>
-    public string Repo { get; } = TestProcess.RepositoryRoot();
+    public string Repo { get; } = Repository.Root;
 
     /// <inheritdoc />
     public async Task InitializeAsync()

@@ -1,6 +1,5 @@
 using InteractiveSpark.Logging;
 using InteractiveSpark.Sessions.Marathon;
-using InteractiveSpark.Tests.Shared;
 
 namespace InteractiveSpark.Marathon.Tests;
 

@@ -11,7 +11,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 /// literals and casts, nested and null, across many batches, chunked batches, and without a Spark schema.
 /// </summary>
 [Collection(SparkCollection.Name)]
-public sealed class ArrowDecodingTests(SparkFixture spark)
+public sealed class ArrowDecodingTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task Integers_and_booleans_decode_to_their_exact_NET_types()

@@ -6,7 +6,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 /// operation id and never run again; a session or operation the server no longer holds says so in one message.
 /// </summary>
 [Collection(SparkCollection.Name)]
-public sealed class AttachTests(SparkFixture spark)
+public sealed class AttachTests(SparkServerFixture spark)
 {
     /// <summary>Sends nothing for a few seconds, whatever the load: long enough to detach while it runs.</summary>
     private const string SlowQuery = "SELECT id, reflect('java.lang.Thread', 'sleep', CAST(4000 AS BIGINT)) AS slept FROM range(3)";

@@ -1,7 +1,7 @@
 namespace InteractiveSpark.SparkConnect.Tests;
 
 [Collection(SparkCollection.Name)]
-public sealed class CatalogTests(SparkFixture spark)
+public sealed class CatalogTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task Lists_and_finds_the_databases_tables_views_columns_and_functions_a_test_creates()

@@ -3,7 +3,7 @@ using static InteractiveSpark.SparkConnect.Functions;
 namespace InteractiveSpark.SparkConnect.Tests;
 
 [Collection(SparkCollection.Name)]
-public sealed class ColumnTests(SparkFixture spark)
+public sealed class ColumnTests(SparkServerFixture spark)
 {
     private static async Task<object?[]> OneRowAsync(DataFrame df)
     {

@@ -2,7 +2,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 
 /// <summary>RuntimeConfig against a real server: each session has its own settings.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class ConfigTests(SparkFixture spark)
+public sealed class ConfigTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task Set_get_unset_and_defaults_of_a_setting()

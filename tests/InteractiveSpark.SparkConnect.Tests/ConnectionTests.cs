@@ -8,7 +8,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 
 /// <summary>Connecting: version check, tokens, TLS refusal and pinning, unreachable servers, release on dispose.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class ConnectionTests(SparkFixture spark)
+public sealed class ConnectionTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task Connect_checks_the_server_and_reports_its_version()

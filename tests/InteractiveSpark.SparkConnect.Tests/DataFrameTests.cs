@@ -29,7 +29,7 @@ internal static class Frames
 }
 
 [Collection(SparkCollection.Name)]
-public sealed class DataFrameTests(SparkFixture spark)
+public sealed class DataFrameTests(SparkServerFixture spark)
 {
     // ------------------------------------------------------------------ projections
 

@@ -7,7 +7,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 /// TreeString against its printSchema, ToProto accepted by it (casts come back with the same type).
 /// </summary>
 [Collection(SparkCollection.Name)]
-public sealed class DataTypeTests(SparkFixture spark)
+public sealed class DataTypeTests(SparkServerFixture spark)
 {
     private const string Wkb = "X'0101000000000000000000F03F0000000000000040'";
 

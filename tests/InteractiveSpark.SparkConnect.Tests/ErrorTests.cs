@@ -5,7 +5,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 
 /// <summary>Server errors become <see cref="SparkException"/> with Spark's class, state, parameters and query context.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class ErrorTests(SparkFixture spark)
+public sealed class ErrorTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task A_missing_table_gives_TABLE_OR_VIEW_NOT_FOUND_with_its_query_context()

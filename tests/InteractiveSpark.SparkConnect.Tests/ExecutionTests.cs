@@ -10,7 +10,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 /// Plans are SQL relations sent straight through <see cref="SparkConnectClient.ExecuteAsync"/>.
 /// </summary>
 [Collection(SparkCollection.Name)]
-public sealed class ExecutionTests(SparkFixture spark)
+public sealed class ExecutionTests(SparkServerFixture spark)
 {
     /// <summary>Long enough to be interrupted (minutes on 2 cores), and it sends nothing until it ends.</summary>
     private const string EndlessQuery = "SELECT count(*) FROM range(0, 100000000000L, 1, 2)";

@@ -5,7 +5,7 @@ using static InteractiveSpark.SparkConnect.Functions;
 namespace InteractiveSpark.SparkConnect.Tests;
 
 [Collection(SparkCollection.Name)]
-public sealed class FunctionsTests(SparkFixture spark)
+public sealed class FunctionsTests(SparkServerFixture spark)
 {
     private static async Task<object?[]> OneRowAsync(DataFrame df)
     {

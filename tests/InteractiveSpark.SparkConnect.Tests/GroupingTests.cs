@@ -3,7 +3,7 @@ using static InteractiveSpark.SparkConnect.Functions;
 namespace InteractiveSpark.SparkConnect.Tests;
 
 [Collection(SparkCollection.Name)]
-public sealed class GroupingTests(SparkFixture spark)
+public sealed class GroupingTests(SparkServerFixture spark)
 {
     private static Task<DataFrame> Sales(SparkSession s) => s.SqlAsync(
         "SELECT * FROM VALUES (2023, 'eu', 10), (2023, 'us', 20), (2024, 'eu', 30), (2024, 'us', 40) AS t(year, region, amount)");

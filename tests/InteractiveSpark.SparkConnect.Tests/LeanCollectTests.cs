@@ -1,7 +1,7 @@
 namespace InteractiveSpark.SparkConnect.Tests;
 
 [Collection(SparkCollection.Name)]
-public sealed class LeanCollectTests(SparkFixture spark)
+public sealed class LeanCollectTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task Collected_rows_read_from_their_Arrow_columns_equal_the_rows_streamed()

@@ -3,7 +3,7 @@ using static InteractiveSpark.SparkConnect.Functions;
 namespace InteractiveSpark.SparkConnect.Tests;
 
 [Collection(SparkCollection.Name)]
-public sealed class NaTests(SparkFixture spark)
+public sealed class NaTests(SparkServerFixture spark)
 {
     private static Task<DataFrame> Holes(SparkSession s) => s.SqlAsync("""
         SELECT * FROM VALUES

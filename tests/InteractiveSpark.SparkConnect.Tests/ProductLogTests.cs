@@ -10,7 +10,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 
 /// <summary>The product's log as its reader meets it: the file on disk, the lines in it, what they never contain.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class ProductLogTests(SparkFixture spark) : IDisposable
+public sealed class ProductLogTests(SparkServerFixture spark) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("ispark-log-test-").FullName;
 

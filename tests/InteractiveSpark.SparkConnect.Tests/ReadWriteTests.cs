@@ -4,7 +4,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 
 /// <summary>Writes files and tables, then reads them back. The server runs on this machine, so it shares the temp folder.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class ReadWriteTests(SparkFixture spark) : IDisposable
+public sealed class ReadWriteTests(SparkServerFixture spark) : IDisposable
 {
     private readonly string _dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "dfd-rw-" + Guid.NewGuid().ToString("N"))).FullName;
 

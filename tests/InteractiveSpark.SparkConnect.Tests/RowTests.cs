@@ -4,7 +4,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 
 /// <summary>Row access by ordinal and name, typed getters, equality and text, on rows the server returned.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class RowTests(SparkFixture spark)
+public sealed class RowTests(SparkServerFixture spark)
 {
     private const string Query =
         "SELECT 7 AS i, 'abc' AS s, CAST(NULL AS INT) AS n, array(1L, 2L) AS a, map('k', 1) AS m, named_struct('x', 1, 'y', 'z') AS st, " +

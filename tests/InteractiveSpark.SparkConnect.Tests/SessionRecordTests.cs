@@ -7,7 +7,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 /// a session attached again from its record alone (what a new kernel does), against the real server.
 /// </summary>
 [Collection(SparkCollection.Name)]
-public sealed class SessionRecordTests(SparkFixture spark) : IDisposable
+public sealed class SessionRecordTests(SparkServerFixture spark) : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"ispark-records-{Guid.NewGuid():N}", "sessions");
 

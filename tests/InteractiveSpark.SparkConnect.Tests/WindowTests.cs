@@ -3,7 +3,7 @@ using static InteractiveSpark.SparkConnect.Functions;
 namespace InteractiveSpark.SparkConnect.Tests;
 
 [Collection(SparkCollection.Name)]
-public sealed class WindowTests(SparkFixture spark)
+public sealed class WindowTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task Ranking_functions_number_rows_within_partitions()

@@ -1,12 +1,11 @@
-namespace InteractiveSpark.Tests.Shared;
+namespace InteractiveSpark.Testing;
 
 /// <summary>
 /// Packs the notebook extension from this repository for the tests that start real kernels (nbconvert, ispark), and
 /// empties the kernels' NuGet cache of every package the pack wrote: the version does not change between builds, so a
-/// kernel would otherwise load the package an earlier pack left in the cache. Linked into each test project that needs
-/// it, with TestProcess.cs, which runs the pack.
+/// kernel would otherwise load the package an earlier pack left in the cache.
 /// </summary>
-internal static class ExtensionPack
+public static class ExtensionPack
 {
     /// <summary>
     /// <c>dotnet pack extensions/InteractiveSpark.Interactive</c> into <paramref name="packagesFolder"/> (with its

@@ -2,15 +2,15 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Events;
-using Microsoft.DotNet.Interactive.Formatting;
 
-namespace InteractiveSpark.Interactive.Tests;
+namespace InteractiveSpark.Interactive.Testing;
 
 /// <summary>
 /// A notebook kernel in this process (a composite kernel with C#, as dotnet-interactive builds one) with the
-/// extension loaded: fast tests of the magics' parsing, messages and variables, without Jupyter.
+/// extension loaded the way its extension.dib loads it: the magics run exactly as in a notebook, without Jupyter, for
+/// fast tests of their parsing, messages and variables.
 /// </summary>
-internal sealed class InProcessKernel : IDisposable
+public sealed class InProcessKernel : IDisposable
 {
     private InProcessKernel(CompositeKernel root, CSharpKernel csharp, IReadOnlyList<string> loadOutput)
     {
@@ -19,13 +19,16 @@ internal sealed class InProcessKernel : IDisposable
         LoadOutput = loadOutput;
     }
 
+    /// <summary>The composite kernel cells are sent to.</summary>
     public CompositeKernel Root { get; }
 
+    /// <summary>The C# kernel (its variables are the notebook's).</summary>
     public CSharpKernel CSharp { get; }
 
     /// <summary>What loading the extension displayed.</summary>
     public IReadOnlyList<string> LoadOutput { get; }
 
+    /// <summary>Builds the kernel and loads the extension; throws with the kernel's message when the load fails.</summary>
     public static async Task<InProcessKernel> StartAsync()
     {
         // As dotnet-interactive sets its kernels up: display() and the other helpers, #!share and #!set.
@@ -43,28 +46,16 @@ internal sealed class InProcessKernel : IDisposable
             throw new InvalidOperationException($"Loading the extension failed: {failed.Message}");
         }
 
-        return new InProcessKernel(root, csharp, Texts(load.Events));
+        return new InProcessKernel(root, csharp, new CellResult(load.Events, null).Outputs);
     }
 
-    /// <summary>Runs a cell; returns its outputs as text and its failure message, if it failed.</summary>
+    /// <summary>Runs a cell; returns what it displayed and its failure message, if it failed.</summary>
     public async Task<CellResult> RunAsync(string code, TimeSpan? timeout = null)
     {
         var result = await Root.SendAsync(new SubmitCode(code)).WaitAsync(timeout ?? TimeSpan.FromMinutes(3));
-        var failed = result.Events.OfType<CommandFailed>().FirstOrDefault();
-        return new CellResult(Texts(result.Events), failed?.Message, result.Events);
+        return new CellResult(result.Events, result.Events.OfType<CommandFailed>().FirstOrDefault()?.Message);
     }
 
+    /// <inheritdoc />
     public void Dispose() => Root.Dispose();
-
-    /// <summary>Every text/plain value displayed, updated values included, in order.</summary>
-    private static IReadOnlyList<string> Texts(IEnumerable<KernelEvent> events) =>
-        events.OfType<DisplayEvent>()
-            .SelectMany(e => e.FormattedValues.Where(v => v.MimeType == PlainTextFormatter.MimeType).Select(v => v.Value))
-            .ToArray();
-}
-
-internal sealed record CellResult(IReadOnlyList<string> Outputs, string? Error, IReadOnlyList<KernelEvent> Events)
-{
-    /// <summary>The last displayed text (a progress line ends as the result line).</summary>
-    public string? LastOutput => Outputs.LastOrDefault();
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace InteractiveSpark.Interactive.Tests.Notebooks;
+namespace InteractiveSpark.Testing.Notebooks;
 
 /// <summary>A notebook as Jupyter wrote it back after executing it: the parsed .ipynb, cell by cell.</summary>
 public sealed class ExecutedNotebook

@@ -1,10 +1,10 @@
-namespace InteractiveSpark.Tests.Shared;
+namespace InteractiveSpark.Testing;
 
 /// <summary>
 /// A temporary folder for a test's product log, and the one file an application wrote there today, read while the
-/// log may still hold it open. Linked into each test project that reads the product log back.
+/// log may still hold it open.
 /// </summary>
-internal sealed class LogFolder : IDisposable
+public sealed class LogFolder : IDisposable
 {
     /// <summary>The folder (deleted on dispose).</summary>
     public string Path { get; } = Directory.CreateTempSubdirectory("ispark-log-").FullName;

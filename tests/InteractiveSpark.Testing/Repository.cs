@@ -1,8 +1,8 @@
 using System.Reflection;
 
-namespace InteractiveSpark.Interactive.Tests.Notebooks;
+namespace InteractiveSpark.Testing;
 
-/// <summary>Where the repository is and how this test assembly was built (recorded at build time).</summary>
+/// <summary>Where the repository is and how the tests were built (recorded at build time: the tests build this library with their configuration).</summary>
 public static class Repository
 {
     /// <summary>The repository's root folder.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace InteractiveSpark.Interactive.Tests.Notebooks;
+namespace InteractiveSpark.Testing.Notebooks;
 
 /// <summary>Options for <see cref="NotebookRunner.ExecuteAsync"/>.</summary>
 public sealed record NotebookRunOptions
@@ -106,7 +106,7 @@ public static class NotebookRunner
     /// Finds jupyter (<paramref name="jupyterPath"/> when given, as ISPARK_JUPYTER gives it; else Debian's, else PATH's) and
     /// checks that nbconvert runs and the dotnet-interactive C# kernel is registered; throws what to install otherwise.
     /// </summary>
-    internal static async Task<string> FindToolsAsync(string? jupyterPath)
+    public static async Task<string> FindToolsAsync(string? jupyterPath)
     {
         const string install = "Run .ci/install-notebook-tools (it installs Jupyter's nbconvert with apt-get, the dotnet-interactive tool, and its kernels).";
 
@@ -163,7 +163,7 @@ public static class NotebookRunner
 
     private static async Task<string> PackAsync()
     {
-        await InteractiveSpark.Tests.Shared.ExtensionPack.PackAsync(Repository.Root, Repository.Configuration, PackagesFolder, NuGetPackagesFolder, noBuild: false);
+        await ExtensionPack.PackAsync(Repository.Root, Repository.Configuration, PackagesFolder, NuGetPackagesFolder, noBuild: false);
         return PackagesFolder;
     }
 

@@ -1,28 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace InteractiveSpark.Tests.Shared;
+namespace InteractiveSpark.Testing;
 
 /// <summary>
-/// What the container test projects need from outside .NET: the repository's root (to find docker/ scripts) and
-/// commands run to the end (docker, the image scripts). Linked into each test project that uses it, so one copy serves.
+/// Commands run to the end (docker, the image scripts, dotnet pack), their output kept for the test's message.
 /// </summary>
-internal static class TestProcess
+public static class TestProcess
 {
-    /// <summary>The folder that holds InteractiveSpark.sln, found upwards from the test assembly.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "InteractiveSpark.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository (InteractiveSpark.sln) above " + AppContext.BaseDirectory);
-    }
-
     /// <summary>Runs a command, returns its exit code and its output (stdout and stderr together); kills it after <paramref name="timeout"/>.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, string? stdin = null)
     {

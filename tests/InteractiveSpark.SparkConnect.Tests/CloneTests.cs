@@ -2,7 +2,7 @@ namespace InteractiveSpark.SparkConnect.Tests;
 
 /// <summary>A cloned session starts with its parent's settings and views, then lives its own life (real server).</summary>
 [Collection(SparkCollection.Name)]
-public sealed class CloneTests(SparkFixture spark)
+public sealed class CloneTests(SparkServerFixture spark)
 {
     [Fact]
     public async Task A_clone_has_its_parents_view_and_setting_then_diverges()

@@ -5,6 +5,7 @@ using InteractiveSpark.Charts;
 using InteractiveSpark.Kafka;
 using InteractiveSpark.Rendering;
 using InteractiveSpark.SparkConnect;
+using InteractiveSpark.Magics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Events;
@@ -88,7 +89,7 @@ internal sealed class KafkaMagics
         var name = command.Session?.Trim() ?? "";
         if (_sessions.Registry.Find(name) is not { } open)
         {
-            context.Fail(command, message: MagicText.NoSuchSession(name, _sessions));
+            context.Fail(command, message: MagicText.NoSuchSession(name, _sessions.All.Select(s => s.Name)));
             return;
         }
 

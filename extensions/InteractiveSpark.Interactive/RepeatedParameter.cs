@@ -1,4 +1,4 @@
-using System.Text;
+using InteractiveSpark.Magics;
 using Microsoft.DotNet.Interactive.Commands;
 
 namespace InteractiveSpark.Interactive;
@@ -159,41 +159,5 @@ internal static class RepeatedParameter
         return null;
     }
 
-    /// <summary>Splits a directive line on whitespace; a double-quoted value keeps its spaces and loses its quotes.</summary>
-    internal static List<string> Tokenize(string line)
-    {
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        var quoted = false;
-        var any = false;
-        foreach (var ch in line)
-        {
-            if (ch == '"')
-            {
-                quoted = !quoted;
-                any = true;
-            }
-            else if (char.IsWhiteSpace(ch) && !quoted)
-            {
-                if (any)
-                {
-                    tokens.Add(current.ToString());
-                    current.Clear();
-                    any = false;
-                }
-            }
-            else
-            {
-                current.Append(ch);
-                any = true;
-            }
-        }
-
-        if (any)
-        {
-            tokens.Add(current.ToString());
-        }
-
-        return tokens;
-    }
+    private static IReadOnlyList<string> Tokenize(string line) => MagicLine.Tokenize(line);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using InteractiveSpark.Magics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Connection;
@@ -10,28 +11,15 @@ namespace InteractiveSpark.Interactive;
 /// <summary>The options <c>#!spark-connect</c> and <c>#!connect spark</c> share (not the name).</summary>
 internal static class SparkConnectParameters
 {
-    public static IEnumerable<KernelDirectiveParameter> Create() =>
-    [
-        new("--url", "An existing Spark Connect server: sc://host:15002, with /;token=... if it needs one") { TypeHint = "text" },
-        new KernelDirectiveParameter("--launcher", "Starts a server: local (a process on this machine, from --spark-home or SPARK_HOME), docker (a driver container behind its TLS gateway) or marathon (the driver as a Marathon app inside the cluster)")
-            .AddCompletions(() => ["local", "docker", "marathon"]),
-        new("--spark-home", "The Spark 4.x home a local server runs from (default: SPARK_HOME)"),
-        new("--master", "The Spark master of a local server (default local[2])"),
-        new("--driver-memory", "The driver's memory of a local server, e.g. 2g"),
-        new("--conf", "A Spark setting for a server the notebook starts, key=value; repeatable") { MaxOccurrences = 100 },
-        new("--startup-timeout", "Seconds to wait for the server to start and answer (default 120)"),
-        new("--image", "The driver image of a Docker session (default ISPARK_DOCKER_IMAGE, else ispark-driver:test)"),
-        new("--cpus", "CPUs of the driver container, e.g. 2"),
-        new("--memory", "Memory of the driver container, e.g. 4g"),
-        new("--executors", "Executors of a Docker session: worker containers of a Spark standalone cluster (default 0: Spark runs in the driver)"),
-        new("--idle-timeout", "A Docker session stops by itself after this long unused, e.g. 30m (default), 2h, 0 = never"),
-        new("--prefix", "The name prefix of a Docker session's containers, e.g. staging-analytics (default ispark)"),
-        new("--marathon", "Marathon's address for --launcher marathon, e.g. http://marathon.mesos:8080 (default ISPARK_MARATHON_URL); credentials from ISPARK_MARATHON_USER/_PASSWORD(_FILE) or ISPARK_MARATHON_TOKEN(_FILE)") { TypeHint = "text" },
-        new("--allow-http-marathon", "Accept a plain http:// Marathon on another host: its credentials, the session's app definition and Marathon's answers cross the network unencrypted") { Flag = true },
-        new("--group", "The Marathon group the session's apps go under, e.g. staging-analytics (default ispark)"),
-        new("--constraint", "A Marathon placement constraint for every task, field:OPERATOR[:value], e.g. hostname:UNIQUE; repeatable") { MaxOccurrences = 20 },
-        new("--label", "An extra label on the session's Marathon apps or containers, key=value (never a secret); repeatable") { MaxOccurrences = 20 },
-    ];
+    /// <summary>The options declared once in kernel/ (<see cref="SparkConnectValues.Options"/>), as .NET Interactive parameters.</summary>
+    public static IEnumerable<KernelDirectiveParameter> Create() => SparkConnectValues.Options.Select(option =>
+    {
+        // URLs hold ':' and '/': the parser must take them as text, not as a kernel or value reference.
+        var parameter = option.Name is "--url" or "--marathon"
+            ? new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.IsFlag, MaxOccurrences = option.MaxOccurrences, TypeHint = "text" }
+            : new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.IsFlag, MaxOccurrences = option.MaxOccurrences };
+        return option.Completions.Count > 0 ? parameter.AddCompletions(() => option.Completions) : parameter;
+    });
 }
 
 /// <summary>
@@ -90,7 +78,7 @@ internal static class SparkConnectCommandValues
                                              && (Strings(kv.Value) ?? []).Count > 0)
                 .Select(kv => kv.Key)
                 .Concat(RepeatedParameter.OptionsWithoutValue(command, directive))
-                .Select(SparkConnectOptions.OptionName).Distinct().ToArray(),
+                .Select(MagicLine.OptionName).Distinct().ToArray(),
         };
     }
 

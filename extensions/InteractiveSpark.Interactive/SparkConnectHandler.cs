@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.SparkConnect;
+using InteractiveSpark.Magics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;

@@ -1,3 +1,4 @@
+using InteractiveSpark.Magics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Directives;
@@ -42,7 +43,7 @@ internal static class SparkSessionMagics
             }
             else
             {
-                context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
+                context.Fail(command, message: MagicText.NoSuchSession(name, sessions.All.Select(s => s.Name)));
             }
 
             return Task.CompletedTask;
@@ -59,7 +60,7 @@ internal static class SparkSessionMagics
         var open = sessions.Registry.Remove(name);
         if (open is null)
         {
-            context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
+            context.Fail(command, message: MagicText.NoSuchSession(name, sessions.All.Select(s => s.Name)));
             return;
         }
 

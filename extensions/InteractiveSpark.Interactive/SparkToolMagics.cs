@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using InteractiveSpark.Rendering;
 using InteractiveSpark.Sessions;
+using InteractiveSpark.Magics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Directives;
@@ -76,7 +77,7 @@ internal static class SparkToolMagics
             return open;
         }
 
-        context.Fail(command, message: MagicText.NoSuchSession(name, sessions));
+        context.Fail(command, message: MagicText.NoSuchSession(name, sessions.All.Select(s => s.Name)));
         return null;
     }
 

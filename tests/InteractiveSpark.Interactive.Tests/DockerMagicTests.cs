@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InteractiveSpark.Magics;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.SparkConnect;

@@ -1,3 +1,4 @@
+using InteractiveSpark.Magics;
 using InteractiveSpark.Sessions;
 namespace InteractiveSpark.Interactive.Tests;
 

@@ -1,10 +1,10 @@
-namespace InteractiveSpark.Interactive;
+namespace InteractiveSpark.Magics;
 
 /// <summary>
 /// How a magic's messages quote what the user typed: a pasted megabyte or a stray control character must not become a
 /// megabyte-long or garbled error, so values are shown clipped and with control characters made visible.
 /// </summary>
-internal static class MagicText
+public static class MagicText
 {
     /// <summary>The longest value quoted whole.</summary>
     public const int MaxShown = 80;
@@ -28,9 +28,10 @@ internal static class MagicText
     }
 
     /// <summary>The message for a session name that no open session has.</summary>
-    public static string NoSuchSession(string name, NotebookSparkSessions sessions)
+    public static string NoSuchSession(string name, IEnumerable<string> open)
     {
-        var names = sessions.All.Select(s => s.Name).ToArray();
+        ArgumentNullException.ThrowIfNull(open);
+        var names = open.ToArray();
         return names.Length == 0
             ? $"No Spark session named '{Shown(name)}' is open in this notebook (none is open): open one with #!spark-connect."
             : $"No Spark session named '{Shown(name)}' is open in this notebook; open: {string.Join(", ", names)} (see #!spark-sessions).";

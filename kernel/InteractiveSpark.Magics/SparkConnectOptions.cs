@@ -5,9 +5,8 @@ using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.Sessions.Marathon;
 using InteractiveSpark.SparkConnect;
-using Microsoft.CodeAnalysis.CSharp;
 
-namespace InteractiveSpark.Interactive;
+namespace InteractiveSpark.Magics;
 
 /// <summary>
 /// The validated options of <c>#!spark-connect</c> (and <c>#!connect spark</c>). <see cref="Parse"/> turns the raw
@@ -15,10 +14,6 @@ namespace InteractiveSpark.Interactive;
 /// </summary>
 public sealed record SparkConnectOptions
 {
-    /// <summary>The option as typed, from its bound name ("sparkHome", "spark-home" or "--spark-home").</summary>
-    internal static string OptionName(string bound) =>
-        "--" + System.Text.RegularExpressions.Regex.Replace(bound.TrimStart('-'), "(?<=[a-z])([A-Z])", "-$1").ToLowerInvariant();
-
     /// <summary>The longest value of one <c>--conf</c> setting (it travels on a command line).</summary>
     public const int MaxConfValueLength = 64 * 1024;
 
@@ -152,6 +147,12 @@ public sealed record SparkConnectOptions
                 $"Unexpected '{MagicText.Shown(values.StrayWords[0])}' on the line: every value follows its option, as in --name dev --launcher local (#!spark-connect -h lists them).");
         }
 
+        if (values.UnknownOptions.Count > 0)
+        {
+            throw new SparkMagicException(
+                $"Unknown option {MagicText.Shown(values.UnknownOptions[0])}: #!spark-connect takes --name and {string.Join(", ", SparkConnectValues.Options.Select(o => o.Name))} (#!spark-connect -h says what each does).");
+        }
+
         if (values.EmptyOptions.Count > 0)
         {
             throw new SparkMagicException(
@@ -170,8 +171,7 @@ public sealed record SparkConnectOptions
                 $"'{MagicText.Shown(name)}' is too long for a session name (it names a C# variable, a kernel and containers): use at most {MaxNameLength} characters, e.g. --name dev.");
         }
 
-        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None
-            || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.VarKeyword)
+        if (!CSharpNames.IsVariableName(name))
         {
             throw new SparkMagicException(
                 $"'{MagicText.Shown(name)}' cannot be a session name: the name becomes a C# variable, so use letters, digits and _ (not starting with a digit, not a C# keyword), e.g. --name dev.");
@@ -448,91 +448,5 @@ public sealed record SparkConnectOptions
         };
 
         static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-    }
-}
-
-/// <summary>The raw values of <c>#!spark-connect</c> as the notebook gave them.</summary>
-public sealed record SparkConnectValues
-{
-    /// <summary>Words on the line that are neither options nor their values.</summary>
-    public IReadOnlyList<string> StrayWords { get; init; } = [];
-
-    /// <summary>Options given without a value, as typed (e.g. <c>--spark-home</c>).</summary>
-    public IReadOnlyList<string> EmptyOptions { get; init; } = [];
-
-    /// <summary>Whether the directive's line has a quote that is never closed (then nothing else is trusted).</summary>
-    public bool UnclosedQuote { get; init; }
-
-    /// <summary><c>--name</c> (or <c>--kernel-name</c> with <c>#!connect spark</c>).</summary>
-    public string? Name { get; init; }
-
-    /// <summary><c>--url</c>.</summary>
-    public string? Url { get; init; }
-
-    /// <summary><c>--launcher</c>.</summary>
-    public string? Launcher { get; init; }
-
-    /// <summary><c>--spark-home</c>.</summary>
-    public string? SparkHome { get; init; }
-
-    /// <summary><c>--master</c>.</summary>
-    public string? Master { get; init; }
-
-    /// <summary><c>--driver-memory</c>.</summary>
-    public string? DriverMemory { get; init; }
-
-    /// <summary><c>--conf</c>, each <c>k=v</c>.</summary>
-    public IReadOnlyList<string>? Conf { get; init; }
-
-    /// <summary><c>--startup-timeout</c> in seconds.</summary>
-    public string? StartupTimeout { get; init; }
-
-    /// <summary><c>--image</c>.</summary>
-    public string? Image { get; init; }
-
-    /// <summary><c>--cpus</c>.</summary>
-    public string? Cpus { get; init; }
-
-    /// <summary><c>--memory</c>.</summary>
-    public string? Memory { get; init; }
-
-    /// <summary><c>--executors</c>.</summary>
-    public string? Executors { get; init; }
-
-    /// <summary><c>--idle-timeout</c>.</summary>
-    public string? IdleTimeout { get; init; }
-
-    /// <summary><c>--prefix</c>.</summary>
-    public string? Prefix { get; init; }
-
-    /// <summary><c>--marathon</c>.</summary>
-    public string? Marathon { get; init; }
-
-    /// <summary><c>--allow-http-marathon</c> (a flag).</summary>
-    public bool AllowHttpMarathon { get; init; }
-
-    /// <summary><c>--group</c>.</summary>
-    public string? Group { get; init; }
-
-    /// <summary><c>--constraint</c>, each <c>field:OPERATOR[:value]</c>.</summary>
-    public IReadOnlyList<string>? Constraints { get; init; }
-
-    /// <summary><c>--label</c>, each <c>k=v</c>.</summary>
-    public IReadOnlyList<string>? Labels { get; init; }
-}
-
-/// <summary>A mistake a notebook user can fix; its message says how, and is shown alone (no stack trace).</summary>
-public sealed class SparkMagicException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public SparkMagicException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception with its cause.</summary>
-    public SparkMagicException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }

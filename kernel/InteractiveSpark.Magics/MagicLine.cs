@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace InteractiveSpark.Magics;
+
+/// <summary>
+/// One magic line as typed (<c>#!spark-connect --name dev --conf a=1 --conf b=2</c>): the magic's words, then options and
+/// their values. Double quotes keep spaces in a value; <c>@csharp:NAME</c> takes a value from a C# variable when the
+/// host can resolve it. Nothing here throws for a mistake in the options: the magic's own validation reads
+/// <see cref="StrayWords"/>, <see cref="OptionsWithoutValue"/> and <see cref="UnknownOptions"/> and says what to change.
+/// </summary>
+/// <remarks>
+/// Hand-written rather than System.CommandLine: a magic line is one line with quoting rules of its own (those of .NET
+/// Interactive's directives, which notebooks already use), and every mistake must become the product's one-line
+/// message, not a parser's help text.
+/// </remarks>
+public sealed partial class MagicLine
+{
+    /// <summary>The prefix of a value taken from a C# variable (<c>--url @csharp:url</c>), as in .NET Interactive.</summary>
+    public const string CSharpValuePrefix = "@csharp:";
+
+    private readonly IReadOnlyList<string> _words;
+    private readonly IReadOnlySet<string> _flags;
+
+    private MagicLine(string magic, IReadOnlyList<string> words, bool unclosedQuote, IReadOnlySet<string> flags)
+    {
+        Magic = magic;
+        _words = words;
+        UnclosedQuote = unclosedQuote;
+        _flags = flags;
+    }
+
+    /// <summary>The magic's words, e.g. <c>#!spark-connect</c> or <c>#!connect spark</c>.</summary>
+    public string Magic { get; }
+
+    /// <summary>Whether the line has a double quote that is never closed (then nothing else on it is trusted).</summary>
+    public bool UnclosedQuote { get; }
+
+    /// <summary>The words after the magic, as typed (quotes removed, <c>@csharp:</c> values resolved).</summary>
+    public IReadOnlyList<string> Words => _words;
+
+    /// <summary>
+    /// Reads <paramref name="line"/>: its first <paramref name="magicWords"/> words are the magic; <paramref name="flags"/>
+    /// are options that take no value. <paramref name="csharpValue"/> resolves <c>@csharp:NAME</c> (null: the host has no
+    /// C# variables, the text stays as typed); an unknown name is a <see cref="SparkMagicException"/>.
+    /// </summary>
+    public static MagicLine Parse(string line, int magicWords = 1, IEnumerable<string>? flags = null, Func<string, (bool Found, object? Value)>? csharpValue = null)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var tokens = Tokenize(line.Trim());
+        var count = Math.Min(magicWords, tokens.Count);
+        var magic = string.Join(' ', tokens.Take(count));
+        var words = tokens.Skip(count).Select(word => Resolve(word, csharpValue)).ToList();
+        return new MagicLine(magic, words, line.Count(c => c == '"') % 2 == 1, new HashSet<string>(flags ?? [], StringComparer.Ordinal));
+    }
+
+    /// <summary>Splits a magic line on whitespace; a double-quoted part keeps its spaces and loses its quotes.</summary>
+    public static IReadOnlyList<string> Tokenize(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var tokens = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        var any = false;
+        foreach (var ch in line)
+        {
+            if (ch == '"')
+            {
+                quoted = !quoted;
+                any = true;
+            }
+            else if (char.IsWhiteSpace(ch) && !quoted)
+            {
+                if (any)
+                {
+                    tokens.Add(current.ToString());
+                    current.Clear();
+                    any = false;
+                }
+            }
+            else
+            {
+                current.Append(ch);
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            tokens.Add(current.ToString());
+        }
+
+        return tokens;
+    }
+
+    /// <summary>The option as typed from a bound name: <c>sparkHome</c>, <c>spark-home</c> and <c>--spark-home</c> are all <c>--spark-home</c>.</summary>
+    public static string OptionName(string bound)
+    {
+        ArgumentNullException.ThrowIfNull(bound);
+        return "--" + CamelHump().Replace(bound.TrimStart('-'), "$1-$2").ToLowerInvariant();
+    }
+
+    /// <summary>The last value of <paramref name="option"/> (e.g. <c>--url</c>); null when it is not on the line.</summary>
+    public string? Value(string option) => Values(option)?.LastOrDefault();
+
+    /// <summary>Every value of <paramref name="option"/> in order (a repeatable option); null when it is not on the line.</summary>
+    public IReadOnlyList<string>? Values(string option)
+    {
+        List<string>? values = null;
+        for (var i = 0; i < _words.Count; i++)
+        {
+            if (!IsOption(_words[i]))
+            {
+                continue;
+            }
+
+            if (_words[i] == option && !_flags.Contains(option) && i + 1 < _words.Count && !IsOption(_words[i + 1]))
+            {
+                (values ??= []).Add(_words[i + 1]);
+            }
+
+            if (!_flags.Contains(_words[i]) && i + 1 < _words.Count && !IsOption(_words[i + 1]))
+            {
+                i++;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Whether the flag <paramref name="option"/> is on the line.</summary>
+    public bool Flag(string option) => _words.Contains(option, StringComparer.Ordinal);
+
+    /// <summary>Words that are neither an option nor an option's value (a value typed without its option).</summary>
+    public IReadOnlyList<string> StrayWords
+    {
+        get
+        {
+            var stray = new List<string>();
+            for (var i = 0; i < _words.Count; i++)
+            {
+                if (!IsOption(_words[i]))
+                {
+                    stray.Add(_words[i]);
+                }
+                else if (!_flags.Contains(_words[i]) && i + 1 < _words.Count && !IsOption(_words[i + 1]))
+                {
+                    i++;
+                }
+            }
+
+            return stray;
+        }
+    }
+
+    /// <summary>Options that take a value but have none (last on the line, or followed by another option).</summary>
+    public IReadOnlyList<string> OptionsWithoutValue =>
+        [.. _words.Where((w, i) => IsOption(w) && !_flags.Contains(w) && (i == _words.Count - 1 || IsOption(_words[i + 1]))).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Options on the line that are not in <paramref name="known"/>.</summary>
+    public IReadOnlyList<string> UnknownOptions(IEnumerable<string> known)
+    {
+        var set = new HashSet<string>(known, StringComparer.Ordinal);
+        return [.. _words.Where(w => IsOption(w) && !set.Contains(w) && !_flags.Contains(w)).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static bool IsOption(string word) => word.StartsWith("--", StringComparison.Ordinal) && word.Length > 2;
+
+    private static string Resolve(string word, Func<string, (bool Found, object? Value)>? csharpValue)
+    {
+        if (csharpValue is null || !word.StartsWith(CSharpValuePrefix, StringComparison.Ordinal))
+        {
+            return word;
+        }
+
+        var name = word[CSharpValuePrefix.Length..];
+        var (found, value) = csharpValue(name);
+        if (!found)
+        {
+            throw new SparkMagicException(
+                $"{CSharpValuePrefix}{MagicText.Shown(name)}: no C# variable of that name is defined; run the cell that sets it first.");
+        }
+
+        return value switch
+        {
+            null => "",
+            string s => s,
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+    }
+
+    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    private static partial Regex CamelHump();
+}

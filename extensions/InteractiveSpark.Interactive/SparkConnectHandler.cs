@@ -89,22 +89,10 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         {
             sessions.Registry.Release(options.Name);
             progress.Failed();
-            context.Fail(command, message: Describe(e, options));
+            context.Fail(command, message: MagicText.ConnectFailed(options.Name, e));
             return false;
         }
     }
-
-    private static string Describe(Exception e, SparkConnectOptions options) => e switch
-    {
-        OperationCanceledException => $"{options.Name}: cancelled; nothing was left running.",
-        SparkException or InvalidOperationException or SparkMagicException or TimeoutException or FormatException => $"{options.Name}: {e.Message}",
-
-        // A launcher refuses an option value with an ArgumentException whose message is the user's line; the parameter
-        // name .NET appends to it is ours, not theirs.
-        ArgumentException a when a.ParamName is { } p => $"{options.Name}: {a.Message.Replace($" (Parameter '{p}')", string.Empty, StringComparison.Ordinal)}",
-        ArgumentException => $"{options.Name}: {e.Message}",
-        _ => $"{options.Name}: {e.GetType().Name}: {e.Message}",
-    };
 
     /// <summary>Reports progress on the calling thread (Progress&lt;T&gt; would post to a synchronization context).</summary>
     private sealed class InlineProgress(Action<string> report) : IProgress<string>

@@ -12,7 +12,10 @@ namespace InteractiveSpark.Jupyter;
 public static class KernelProgram
 {
     /// <summary>Runs the kernel for <paramref name="connectionFile"/>; returns the process exit code (0 after a shutdown request).</summary>
-    public static async Task<int> RunAsync(string connectionFile, ILogger? logger = null)
+    /// <param name="connectionFile">The connection file Jupyter passes.</param>
+    /// <param name="logger">Where the protocol server logs.</param>
+    /// <param name="loggerFactory">Where the sessions the cells open (and their launchers) log.</param>
+    public static async Task<int> RunAsync(string connectionFile, ILogger? logger = null, ILoggerFactory? loggerFactory = null)
     {
         ConnectionInfo connection;
         try
@@ -25,7 +28,7 @@ public static class KernelProgram
             return 2;
         }
 
-        var language = new CSharpCells();
+        var language = new CSharpCells(loggerFactory: loggerFactory);
         await using var server = new JupyterKernelServer(connection, language, logger: logger);
         using var stop = new CancellationTokenSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>

@@ -1,3 +1,5 @@
+using InteractiveSpark.SparkConnect;
+
 namespace InteractiveSpark.Magics;
 
 /// <summary>
@@ -35,5 +37,25 @@ public static class MagicText
         return names.Length == 0
             ? $"No Spark session named '{Shown(name)}' is open in this notebook (none is open): open one with #!spark-connect."
             : $"No Spark session named '{Shown(name)}' is open in this notebook; open: {string.Join(", ", names)} (see #!spark-sessions).";
+    }
+
+    /// <summary>
+    /// The one line a notebook shows when <c>#!spark-connect --name <paramref name="name"/></c> failed with
+    /// <paramref name="error"/>: the cause in the user's terms (a launcher's refusal, a timeout, Spark's error).
+    /// </summary>
+    public static string ConnectFailed(string name, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error switch
+        {
+            OperationCanceledException => $"{name}: cancelled; nothing was left running.",
+            SparkException or InvalidOperationException or SparkMagicException or TimeoutException or FormatException => $"{name}: {error.Message}",
+
+            // A launcher refuses an option value with an ArgumentException whose message is the user's line; the parameter
+            // name .NET appends to it is ours, not theirs.
+            ArgumentException a when a.ParamName is { } p => $"{name}: {a.Message.Replace($" (Parameter '{p}')", string.Empty, StringComparison.Ordinal)}",
+            ArgumentException => $"{name}: {error.Message}",
+            _ => $"{name}: {error.GetType().Name}: {error.Message}",
+        };
     }
 }

@@ -153,6 +153,11 @@ public sealed record SparkConnectOptions
                 $"Unknown option {MagicText.Shown(values.UnknownOptions[0])}: #!spark-connect takes --name and {string.Join(", ", SparkConnectValues.Options.Select(o => o.Name))} (#!spark-connect -h says what each does).");
         }
 
+        if (values.RepeatedOptions.Count > 0)
+        {
+            throw new SparkMagicException($"{values.RepeatedOptions[0]} is given more than once: give it once (only --conf, --constraint and --label repeat).");
+        }
+
         if (values.EmptyOptions.Count > 0)
         {
             throw new SparkMagicException(

@@ -57,8 +57,13 @@ public sealed record SparkConnectValues
             StrayWords = parsed.StrayWords,
             EmptyOptions = parsed.OptionsWithoutValue,
             UnknownOptions = parsed.UnknownOptions(Options.Select(o => o.Name).Append(nameOption)),
+            RepeatedOptions = [.. parsed.Words.Where(w => w == nameOption || Options.Any(o => o.Name == w && o.MaxOccurrences == 1))
+                .GroupBy(w => w, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key)],
         };
     }
+
+    /// <summary>Options given more than once that take one value (<c>--launcher local --launcher docker</c>).</summary>
+    public IReadOnlyList<string> RepeatedOptions { get; init; } = [];
 
     /// <summary>Options on the line that the magic does not have, as typed.</summary>
     public IReadOnlyList<string> UnknownOptions { get; init; } = [];

@@ -30,7 +30,8 @@ internal static class KernelCommand
                 return ExitCodes.BadInput;
             }
 
-            return await KernelProgram.RunAsync(file.FullName).ConfigureAwait(false);
+            // Sessions the cells open log into this invocation's product log.
+            return await KernelProgram.RunAsync(file.FullName, loggerFactory: CliLog.Factory).ConfigureAwait(false);
         });
         return command;
     }

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.Extensions.Logging;
 
 namespace InteractiveSpark.Jupyter.CSharp;
 
@@ -31,14 +32,17 @@ public sealed partial class CSharpCells : IKernelLanguage
     private readonly List<string> _submissions = [];
     private readonly (CellConsole Out, CellConsole Error)? _console;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SparkMagicCells _magics;
     private ScriptOptions _options;
     private ScriptState<object>? _state;
 
     /// <summary>A C# language with the product's assemblies referenced and its namespaces imported.</summary>
     /// <param name="captureConsole">Route Console.Out and Console.Error to the running cell (a kernel process does; a library user may not want it).</param>
     /// <param name="restorer">Where <c>#r "nuget:"</c> restores (default: the user's cache).</param>
-    public CSharpCells(bool captureConsole = true, NuGetRestorer? restorer = null)
+    /// <param name="loggerFactory">Where the sessions that <c>#!spark-connect</c> opens and their launchers log.</param>
+    public CSharpCells(bool captureConsole = true, NuGetRestorer? restorer = null, ILoggerFactory? loggerFactory = null)
     {
+        _magics = new SparkMagicCells(this, loggerFactory);
         _restorer = restorer ?? new NuGetRestorer();
         _options = ScriptOptions.Default
             .WithLanguageVersion(LanguageVersion.Latest)
@@ -89,7 +93,8 @@ public sealed partial class CSharpCells : IKernelLanguage
             _globals.Enter(output, cancellation);
             try
             {
-                return await RunAsync(code, output, cancellation).ConfigureAwait(false);
+                return await _magics.TryExecuteAsync(code, output, cancellation).ConfigureAwait(false)
+                    ?? await RunAsync(code, output, cancellation).ConfigureAwait(false);
             }
             finally
             {
@@ -102,6 +107,26 @@ public sealed partial class CSharpCells : IKernelLanguage
             _gate.Release();
         }
     }
+
+    /// <summary>The C# part of a cell whose magics ran (the gate is held).</summary>
+    internal Task<CellOutcome> RunCSharpAsync(string code, ICellOutput output, CancellationToken cancellation) => RunAsync(code, output, cancellation);
+
+    /// <summary>Declares the C# variable <paramref name="name"/> of type <paramref name="typeName"/> holding <paramref name="value"/> (a magic's result; the gate is held).</summary>
+    internal async Task<CellOutcome> DeclareAsync(string name, object? value, string typeName, CancellationToken cancellation)
+    {
+        _globals.Share(name, value);
+        try
+        {
+            return await RunAsync($"var {name} = ({typeName})SharedValue(\"{name}\");", NoOutput.Instance, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _globals.Share(name, null);
+        }
+    }
+
+    /// <summary>The value of the C# variable <paramref name="name"/>, for <c>@csharp:name</c> in a magic line.</summary>
+    internal (bool Found, object? Value) Variable(string name) => Variables.TryGetValue(name, out var value) ? (true, value) : (false, null);
 
     private async Task<CellOutcome> RunAsync(string code, ICellOutput output, CancellationToken cancellation)
     {
@@ -242,6 +267,12 @@ public sealed partial class CSharpCells : IKernelLanguage
     /// <inheritdoc/>
     public CodeCompleteness IsComplete(string code)
     {
+        if (_magics.CSharpPart(code) is not { } csharp)
+        {
+            return CodeCompleteness.Complete; // Spark SQL: it ends where the cell ends.
+        }
+
+        code = csharp;
         var (source, _, problem) = NuGetReference.Extract(code);
         if (problem is not null)
         {
@@ -288,6 +319,7 @@ public sealed partial class CSharpCells : IKernelLanguage
     /// <inheritdoc/>
     public async Task ShutdownAsync(bool restart)
     {
+        await _magics.Registry.StopAllAsync().ConfigureAwait(false);
         foreach (var value in Variables.Values.OfType<OpenSparkSession>().Distinct())
         {
             try

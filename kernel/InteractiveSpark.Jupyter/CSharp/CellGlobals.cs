@@ -9,6 +9,7 @@ namespace InteractiveSpark.Jupyter.CSharp;
 /// </summary>
 public sealed class CellGlobals
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _shared = new(StringComparer.Ordinal);
     private ICellOutput? _output;
 
     /// <summary>Cancelled when the user interrupts the running cell: pass it to long operations.</summary>
@@ -20,6 +21,22 @@ public sealed class CellGlobals
     {
         _output = output;
         Cancellation = cancellation;
+    }
+
+    /// <summary>A value a magic hands to the cells (the session of <c>#!spark-connect</c>) while it declares its variable.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public object? SharedValue(string name) => _shared.TryGetValue(name, out var value) ? value : null;
+
+    internal void Share(string name, object? value)
+    {
+        if (value is null)
+        {
+            _shared.TryRemove(name, out _);
+        }
+        else
+        {
+            _shared[name] = value;
+        }
     }
 
     /// <summary>Shows <paramref name="value"/> through the product's formatters; the handle updates it in place later.</summary>

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace InteractiveSpark.Interactive.Tests.Reliability;
+namespace InteractiveSpark.Testing;
 
 /// <summary>
 /// R4's corpus: magic commands a user could type (or paste) that must each be refused with one clear message, before
 /// anything starts. Built from families (flags, values, URLs, names, options, quoting, huge and binary input) crossed
 /// with the magics, so that a new option is one line here.
 /// </summary>
-internal static class MalformedInputCorpus
+public static class MalformedInputCorpus
 {
     /// <summary>The session name used where the name is not the thing under test (no container or variable of it may appear).</summary>
     public const string Name = "rfour";

@@ -1,0 +1,315 @@
+using System.Text;
+using InteractiveSpark.Jupyter.Display;
+using InteractiveSpark.Magics;
+using InteractiveSpark.Rendering;
+using InteractiveSpark.Sessions;
+using InteractiveSpark.SparkConnect;
+using Microsoft.Extensions.Logging;
+
+namespace InteractiveSpark.Jupyter.CSharp;
+
+/// <summary>
+/// The magics of a cell on this kernel, as the .NET Interactive extension has them, so that a notebook written for one
+/// host runs on the other: <c>#!spark-connect</c> / <c>#!connect spark</c> (options parsed and validated by
+/// kernel/InteractiveSpark.Magics, the same code the extension calls, so every mistake reads the same), <c>#!NAME</c>
+/// cells in Spark SQL on the session NAME, <c>#!spark-sessions</c>, <c>#!spark-stop</c>, <c>#!csharp</c>. Magic lines
+/// come first in a cell; what follows them is C#. A magic this kernel does not have is one line saying so.
+/// </summary>
+internal sealed class SparkMagicCells(CSharpCells cells, ILoggerFactory? loggerFactory)
+{
+    /// <summary>How long a SQL cell runs before its progress line appears (fast queries show none).</summary>
+    private static readonly TimeSpan ShowProgressAfter = TimeSpan.FromSeconds(1);
+
+    // Magics of the extension not (yet) on this kernel: named in their own message rather than "unknown".
+    private static readonly HashSet<string> ExtensionOnly = new(StringComparer.Ordinal)
+    {
+        "#!spark-ui", "#!spark-logs", "#!kafka-sample", "#!kafka-stream", "#!set", "#!share",
+    };
+
+    private readonly HashSet<string> _everConnected = new(StringComparer.Ordinal);
+
+    /// <summary>The sessions the cells opened; stopped with the kernel.</summary>
+    public SparkSessionRegistry Registry { get; } = new();
+
+    /// <summary>
+    /// The cell's C# with its leading magic lines blanked (line numbers stay those of the cell), or null for a SQL cell
+    /// (<c>#!NAME</c> of a session) whose text is not C# at all.
+    /// </summary>
+    public string? CSharpPart(string code)
+    {
+        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var i = 0;
+        for (; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length > 0 && !line.StartsWith("#!", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (IsSqlMagic(MagicWord(line)))
+            {
+                return null;
+            }
+        }
+
+        return i == 0 ? code : new string('\n', i) + string.Join('\n', lines.Skip(i));
+    }
+
+    /// <summary>Runs the cell's magics and then its C#; null when the cell has no magic (it is plain C#).</summary>
+    public async Task<CellOutcome?> TryExecuteAsync(string code, ICellOutput output, CancellationToken cancellation)
+    {
+        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var i = 0;
+        var any = false;
+        for (; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (!line.StartsWith("#!", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            any = true;
+            var magic = MagicWord(line);
+            if (magic is "#!csharp" or "#!c#" or "#!C#")
+            {
+                i++;
+                break;
+            }
+
+            if (IsSqlMagic(magic))
+            {
+                return await SqlAsync(magic[2..], line, string.Join('\n', lines.Skip(i + 1)), output, cancellation).ConfigureAwait(false);
+            }
+
+            var outcome = magic switch
+            {
+                "#!spark-connect" => await ConnectAsync(line, output, cancellation).ConfigureAwait(false),
+                "#!connect" when MagicLine.Tokenize(line) is [_, "spark", ..] => await ConnectAsync(line, output, cancellation).ConfigureAwait(false),
+                "#!connect" => Refused("#!connect on this kernel connects Spark: #!connect spark --kernel-name dev --launcher local (or use #!spark-connect)."),
+                "#!spark-sessions" => Sessions(line, output),
+                "#!spark-stop" => await StopAsync(line, output).ConfigureAwait(false),
+                _ when ExtensionOnly.Contains(magic) => Refused(
+                    $"{magic} is not on the InteractiveSpark kernel yet; it works with the .NET Interactive extension (docs/kernel.md says which host has what)."),
+                _ => Refused(
+                    $"Unknown magic {MagicText.Shown(magic)}: this kernel has #!spark-connect, #!connect spark, #!spark-sessions, #!spark-stop, #!csharp, and #!NAME for SQL on an open session NAME."),
+            };
+            if (outcome.ErrorName is not null)
+            {
+                return outcome;
+            }
+        }
+
+        if (!any)
+        {
+            return null;
+        }
+
+        var rest = string.Join('\n', lines.Skip(i));
+        return string.IsNullOrWhiteSpace(rest)
+            ? CellOutcome.Ok
+            : await cells.RunCSharpAsync(new string('\n', i) + rest, output, cancellation).ConfigureAwait(false);
+    }
+
+    private static string MagicWord(string line)
+    {
+        var end = line.IndexOfAny([' ', '\t']);
+        return end < 0 ? line : line[..end];
+    }
+
+    private bool IsSqlMagic(string magic) => magic.Length > 2 && (Registry.Contains(magic[2..]) || _everConnected.Contains(magic[2..]));
+
+    private async Task<CellOutcome> ConnectAsync(string line, ICellOutput output, CancellationToken cancellation)
+    {
+        var words = MagicLine.Tokenize(line);
+        if (words.Any(w => w is "-h" or "--help" or "-?"))
+        {
+            output.Stream("stdout", Help());
+            return CellOutcome.Ok;
+        }
+
+        SparkConnectOptions options;
+        try
+        {
+            options = SparkConnectOptions.Parse(SparkConnectValues.FromLine(line, cells.Variable));
+        }
+        catch (SparkMagicException e)
+        {
+            return Refused(e.Message);
+        }
+
+        if (!Registry.TryReserve(options.Name))
+        {
+            return Refused($"A Spark session named '{options.Name}' is already open in this notebook; choose another --name.");
+        }
+
+        // Launcher lines of this connect carry the session's name; the client's own lines its session id.
+        using var logScope = Logging.ProductLog.BeginSession(options.Name);
+        using var progress = new CellProgress(output, options.Name, TimeSpan.Zero);
+        progress.Report("starting");
+        try
+        {
+            var open = await OpenSparkSession.OpenAsync(options.ToLaunch(), progress, loggerFactory, cancellation).ConfigureAwait(false);
+            var declared = await cells.DeclareAsync(options.Name, open.Session, "global::InteractiveSpark.SparkConnect.SparkSession", cancellation).ConfigureAwait(false);
+            if (declared.ErrorName is not null)
+            {
+                await open.StopAsync().ConfigureAwait(false);
+                Registry.Release(options.Name);
+                progress.Finish($"{options.Name}: failed after {progress.Elapsed} (see below)", always: true);
+                return declared;
+            }
+
+            Registry.Complete(open);
+            _everConnected.Add(options.Name);
+            progress.Finish(
+                $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
+                + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"),
+                always: true);
+            return CellOutcome.Ok;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Registry.Release(options.Name);
+            progress.Finish($"{options.Name}: failed after {progress.Elapsed} (see below)", always: true);
+            return e is OperationCanceledException
+                ? CellOutcome.Error("Interrupted", MagicText.ConnectFailed(options.Name, e))
+                : Refused(MagicText.ConnectFailed(options.Name, e));
+        }
+    }
+
+    private async Task<CellOutcome> SqlAsync(string name, string line, string sql, ICellOutput output, CancellationToken cancellation)
+    {
+        var magic = MagicLine.Parse(line);
+        if (magic.UnclosedQuote || magic.StrayWords.Count > 0 || magic.OptionsWithoutValue.Count > 0 || magic.UnknownOptions(["--name"]).Count > 0)
+        {
+            return Refused($"#!{name} takes one option, --name x: it keeps the shown rows as the C# variable x (e.g. #!{name} --name sales).");
+        }
+
+        var resultName = magic.Value("--name");
+        if (resultName is not null && !CSharpNames.IsVariableName(resultName))
+        {
+            return Refused($"'{MagicText.Shown(resultName)}' cannot be a C# variable name: use letters, digits and _ (not starting with a digit, not a keyword), e.g. --name sales.");
+        }
+
+        var open = Registry.Find(name);
+        if (open is null)
+        {
+            return Refused($"The Spark session '{name}' is not open (it was stopped, or its connect failed); open it again with #!spark-connect --name {name} ...");
+        }
+
+        sql = sql.Trim();
+        if (sql.Length == 0)
+        {
+            return CellOutcome.Ok;
+        }
+
+        using var use = open.Use();
+        using var progress = new CellProgress(output, name, ShowProgressAfter);
+        TablePreview preview;
+        try
+        {
+            var df = await open.Session.SqlAsync(sql, cancellation).ConfigureAwait(false);
+            preview = await TablePreview.FetchAsync(df, DisplayFormatters.DataFrameRows, new ExecutionOptions { Progress = progress }, cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            var message = $"{name}: cancelled after {progress.Elapsed}: the Spark operation is interrupted on the server.";
+            progress.Finish(message, always: true);
+            return CellOutcome.Error("Interrupted", message);
+        }
+        catch (SparkException e)
+        {
+            progress.Finish($"{name}: failed after {progress.Elapsed}", always: false);
+            return Refused($"{name}: {SparkErrorText.Describe(e)}", "SparkError");
+        }
+
+        progress.Finish($"{name}: done in {progress.Elapsed}", always: false);
+        if (resultName is not null)
+        {
+            // A public list type: the client's collected rows are an internal column-backed list a script cannot name.
+            var declared = await cells.DeclareAsync(resultName, preview.Rows.ToList(), "global::System.Collections.Generic.List<global::InteractiveSpark.SparkConnect.Row>", cancellation)
+                .ConfigureAwait(false);
+            if (declared.ErrorName is not null)
+            {
+                return declared;
+            }
+        }
+
+        output.Result(DisplayFormatters.Format(preview, cancellation));
+        return CellOutcome.Ok;
+    }
+
+    private CellOutcome Sessions(string line, ICellOutput output)
+    {
+        var magic = MagicLine.Parse(line);
+        var name = magic.Value("--name") ?? magic.StrayWords.FirstOrDefault();
+        if (magic.UnknownOptions(["--name"]).Count > 0 || magic.StrayWords.Count > (magic.Value("--name") is null ? 1 : 0))
+        {
+            return Refused("#!spark-sessions takes at most a session's name: #!spark-sessions, or #!spark-sessions --name dev.");
+        }
+
+        IReadOnlyList<OpenSparkSession> shown = Registry.All;
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            if (Registry.Find(name.Trim()) is not { } one)
+            {
+                return Refused(MagicText.NoSuchSession(name.Trim(), Registry.All.Select(s => s.Name)));
+            }
+
+            shown = [one];
+        }
+
+        var now = DateTimeOffset.Now;
+        output.Display(MimeBundle.Html(SessionsTable.ToHtml(shown, now), SessionsTable.ToText(shown, now)));
+        return CellOutcome.Ok;
+    }
+
+    private async Task<CellOutcome> StopAsync(string line, ICellOutput output)
+    {
+        var magic = MagicLine.Parse(line);
+        var name = magic.Value("--name")?.Trim();
+        if (string.IsNullOrEmpty(name) || magic.StrayWords.Count > 0 || magic.UnknownOptions(["--name"]).Count > 0)
+        {
+            return Refused("#!spark-stop takes the session's name: #!spark-stop --name dev (#!spark-sessions lists them).");
+        }
+
+        var open = Registry.Remove(name);
+        if (open is null)
+        {
+            return Refused(MagicText.NoSuchSession(name, Registry.All.Select(s => s.Name)));
+        }
+
+        var server = open.Driver.Owned is { } owned ? $"; {owned} stopped" : "";
+        try
+        {
+            await open.StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SparkException or IOException or InvalidOperationException or OperationCanceledException or TimeoutException)
+        {
+            return Refused($"{name}: stopping failed ({e.Message}); the server, if any, was killed.");
+        }
+
+        output.Display(MimeBundle.Text($"{name}: stopped (session {open.Session.SessionId} closed{server})."));
+        return CellOutcome.Ok;
+    }
+
+    private static string Help()
+    {
+        var text = new StringBuilder("#!spark-connect --name NAME (--url sc://host:port | --launcher local|docker|marathon) [options]\n")
+            .Append("  --name  The session's name: the C# variable that will hold it\n");
+        foreach (var option in SparkConnectValues.Options)
+        {
+            text.Append("  ").Append(option.Name).Append("  ").Append(option.Description).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static CellOutcome Refused(string message, string name = "MagicError") => CellOutcome.Error(name, message);
+}

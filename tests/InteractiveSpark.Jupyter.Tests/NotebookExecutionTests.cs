@@ -38,6 +38,35 @@ public sealed class NotebookExecutionTests(CSharpCellsFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Nbconvert_executes_the_extensions_magics_on_this_kernel()
+    {
+        var folder = KernelTool.NewRunFolder("nbconvert-magics");
+        var output = Path.Combine(folder, "kernel-magics.out.ipynb");
+        var (exitCode, log) = await KernelTool.RunAsync(
+            KernelTool.Jupyter,
+            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=interactivespark-csharp",
+             "--output", output, Path.Combine(AppContext.BaseDirectory, "Notebooks", "kernel-magics.ipynb")],
+            TimeSpan.FromMinutes(4),
+            new Dictionary<string, string> { ["JUPYTER_PATH"] = await KernelTool.JupyterPathAsync(), ["ISPARK_TEST_SPARK"] = fixture.Spark.Url });
+
+        exitCode.Should().Be(0, log);
+        var text = await File.ReadAllTextAsync(output);
+        var cells = JsonNode.Parse(text)!["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").ToList();
+        // The progress line is one display, updated in place: the notebook keeps its last text.
+        Data(Outputs(cells[1]).Single(), "text/plain").Should().StartWith("nb: Spark 4.").And.Contain("session ");
+        // A query that ran over a second also leaves its progress line, ended as "nb: done in N s".
+        var table = Outputs(cells[2]).Single(o => (string?)o["output_type"] == "execute_result");
+        Data(table, "text/html").Should().Contain("<table").And.Contain("square");
+        Data(Outputs(cells[3]).Single(), "text/plain").Should().Be("4");
+        Data(Outputs(cells[4]).Single(), "text/plain").Should().Contain("nb");
+        Data(Outputs(cells[5]).Single(), "text/plain").Should().StartWith("nb: stopped");
+        if (fixture.Spark.ConnectionString.Token is { Length: > 0 } token)
+        {
+            text.Should().NotContain(token);
+        }
+    }
+
     private static string Text(JsonNode? text) => text is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)text ?? "";
 
     private static List<JsonNode> Outputs(JsonNode? cell) => [.. cell!["outputs"]!.AsArray().Select(o => o!)];

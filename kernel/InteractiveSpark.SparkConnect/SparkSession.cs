@@ -81,6 +81,12 @@ public sealed partial class SparkSession : IAsyncDisposable
     /// </summary>
     public Catalog Catalog => new(this);
 
+    /// <summary>
+    /// Registers user-defined functions (<c>spark.udf</c>): Java/Scala classes from an uploaded jar, called from SQL and
+    /// DataFrames: <c>await session.Udf.RegisterJavaAsync("twice", "com.example.Twice", LongType.Instance)</c>.
+    /// </summary>
+    public UdfRegistration Udf => new(this);
+
     /// <summary>The session's streaming queries (<c>spark.streams</c>): <c>await session.Streams.ActiveAsync()</c>.</summary>
     public Streaming.StreamingQueryManager Streams => new(this);
 

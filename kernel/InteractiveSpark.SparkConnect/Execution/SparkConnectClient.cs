@@ -344,12 +344,25 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         await UnaryAsync("ReleaseExecute", o => _stub.ReleaseExecuteAsync(request, o), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A unary call through <see cref="CallAsync{TResponse}"/>.</summary>
+    private Task<TResponse> UnaryAsync<TResponse>(
+        string operation, Func<CallOptions, AsyncUnaryCall<TResponse>> invoke, CancellationToken cancellationToken) =>
+        CallAsync(
+            operation,
+            async options =>
+            {
+                using var call = invoke(options);
+                return await call.ResponseAsync.ConfigureAwait(false);
+            },
+            cancellationToken);
+
     /// <summary>
-    /// Runs a unary call with the request timeout, retrying transport failures with backoff; any other failure
-    /// becomes a <see cref="SparkException"/>.
+    /// Runs a call that ends with one response (unary or client streaming) with the request timeout, retrying transport
+    /// failures with backoff (<paramref name="run"/> starts the whole call again each time); any other failure becomes a
+    /// <see cref="SparkException"/>.
     /// </summary>
-    private async Task<TResponse> UnaryAsync<TResponse>(
-        string operation, Func<CallOptions, AsyncUnaryCall<TResponse>> invoke, CancellationToken cancellationToken)
+    private async Task<TResponse> CallAsync<TResponse>(
+        string operation, Func<CallOptions, Task<TResponse>> run, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         var refused = new RefusalClock(Options.ServerGoneTimeout);
@@ -357,8 +370,7 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         {
             try
             {
-                using var call = invoke(CallOptions(Deadline(Options.RequestTimeout), cancellationToken));
-                return await call.ResponseAsync.ConfigureAwait(false);
+                return await run(CallOptions(Deadline(Options.RequestTimeout), cancellationToken)).ConfigureAwait(false);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
             {

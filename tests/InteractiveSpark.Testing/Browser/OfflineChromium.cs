@@ -83,11 +83,13 @@ public static class OfflineChromium
         }
 
         process.WaitForExit();
+        var dom = await stdout;
+        string log;
         lock (stderr)
         {
-            return process.ExitCode == 0
-                ? (await stdout, stderr.ToString())
-                : throw new InvalidOperationException($"Chromium exited with {process.ExitCode}:\n{stderr}");
+            log = stderr.ToString();
         }
+
+        return process.ExitCode == 0 ? (dom, log) : throw new InvalidOperationException($"Chromium exited with {process.ExitCode}:\n{log}");
     }
 }

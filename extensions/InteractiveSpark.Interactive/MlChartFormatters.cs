@@ -15,10 +15,11 @@ public static class MlChartFormatters
     private static int s_registered;
 
     /// <summary>
-    /// Where chart HTML takes plotly.js from: the CDN (default; small notebooks) or embedded (about 3.5 MB per chart,
-    /// but an exported notebook then draws its charts with no network).
+    /// Where chart HTML takes plotly.js from: inline with the first chart of the kernel process (default; the notebook
+    /// and its HTML export draw with no network, for 3.5 MB once), the CDN (small notebooks that need the network when
+    /// viewed), or embedded in every chart.
     /// </summary>
-    public static PlotlyScriptSource ScriptSource { get; set; } = PlotlyScriptSource.Cdn;
+    public static PlotlyScriptSource ScriptSource { get; set; } = PlotlyScriptSource.InlineOnce;
 
     /// <summary>Registers the formatters (once per process).</summary>
     public static void Register()

@@ -25,8 +25,11 @@ public abstract class SparkChart
 
     private protected abstract GenericChart BuildFigure();
 
-    /// <summary>An HTML fragment that draws the chart (plotly.js from the CDN unless <paramref name="source"/> says embedded).</summary>
-    public string ToHtml(PlotlyScriptSource source = PlotlyScriptSource.Cdn) => ChartHtml.Fragment(Figure, source, Title);
+    /// <summary>
+    /// An HTML fragment that draws the chart: by default plotly.js goes inline with the first chart of the process and
+    /// later ones use it (<see cref="PlotlyScriptSource.InlineOnce"/>); <paramref name="source"/> may say CDN or embedded.
+    /// </summary>
+    public string ToHtml(PlotlyScriptSource source = PlotlyScriptSource.InlineOnce) => ChartHtml.Fragment(Figure, source, Title);
 
     /// <summary>A standalone page (plotly.js embedded: opens offline).</summary>
     public string ToDocument(PlotlyScriptSource source = PlotlyScriptSource.Embedded) => ChartHtml.Document(Figure, Title, source);

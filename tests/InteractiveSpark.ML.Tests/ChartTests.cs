@@ -152,7 +152,7 @@ public sealed class ChartTests(SparkServerFixture spark)
     public void Chart_HTML_holds_the_figure_and_loads_plotly_from_the_CDN_or_embeds_it_for_offline_reports()
     {
         var chart = FeatureImportanceChart.Create([0.25, 0.75], ["a</script><b>", "b"]);
-        var html = chart.ToHtml();
+        var html = chart.ToHtml(PlotlyScriptSource.Cdn);
         html.Should().Contain(ChartHtml.CdnUrl).And.Contain("require.config").And.Contain("Plotly.newPlot(");
         html.Length.Should().BeLessThan(40_000, "CDN mode carries no plotly.js");
         Regex.Matches(html, "</script>").Count.Should().Be(1, "the data cannot close the script early");

@@ -1,16 +1,17 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using InteractiveSpark.Testing.Browser;
 using InteractiveSpark.Testing.Notebooks;
+using Xunit.Abstractions;
 
 namespace InteractiveSpark.ML.Tests;
 
 /// <summary>notebooks/ml.ipynb through Jupyter (nbconvert --execute) and the dotnet-interactive kernel, against the real Spark server.</summary>
 [Collection(SparkCollection.Name)]
-public sealed class MlNotebookTests(SparkServerFixture spark)
+public sealed class MlNotebookTests(SparkServerFixture spark, ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_ML_notebook_trains_evaluates_and_draws_every_chart_also_in_nbconverts_HTML()
+    public async Task The_ML_notebook_trains_evaluates_and_draws_every_chart_also_in_nbconverts_HTML_offline_in_Chromium()
     {
         var cs = spark.ConnectionString;
         var notebook = await NotebookRunner.ExecuteAsync("notebooks/ml.ipynb", new NotebookRunOptions
@@ -55,22 +56,25 @@ public sealed class MlNotebookTests(SparkServerFixture spark)
         Html("confusion").Single(h => h.Contains("Plotly.newPlot(", StringComparison.Ordinal)).Should().Contain("\"type\":\"heatmap\"").And.Contain("\"stays\"");
         notebook.Document.ToJsonString().Should().NotContain(cs.Token!, "no output shows the token");
 
+        // plotly.js once, with the first chart of the kernel process (the ROC curve), and in no other output.
+        var carriers = notebook.Cells.SelectMany(c => c.Data("text/html")).Count(h => h.Contains("* plotly.js v" + Charts.ChartHtml.PlotlyJsVersion, StringComparison.Ordinal));
+        carriers.Should().Be(1);
+        Html("roc")[0].Should().Contain("* plotly.js v");
+        var size = new FileInfo(notebook.Path).Length;
+        output.WriteLine($"executed ml.ipynb: {size} bytes");
+        size.Should().BeInRange(3_000_000, 5_000_000, "one copy of plotly.js, not one per chart");
+
         // nbconvert's HTML export keeps the charts: the figure JSON and the script that draws it.
-        var html = await ToHtmlAsync(notebook.Path);
+        var htmlPath = await NotebookHtmlExport.ExportAsync(notebook.Path);
+        var html = await File.ReadAllTextAsync(htmlPath);
         Regex.Matches(html, @"Plotly\.newPlot\('ispark-chart-[0-9a-f]{12}'").Count.Should().Be(6);
         html.Should().Contain("\"type\":\"heatmap\"").And.Contain("require.config({paths: {plotly:");
-    }
 
-    private static async Task<string> ToHtmlAsync(string executedNotebook)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/jupyter") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "nbconvert", "--to", "html", executedNotebook }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        _ = await p.StandardOutput.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(cts.Token);
-        p.ExitCode.Should().Be(0, await stderr);
-        return await File.ReadAllTextAsync(Path.ChangeExtension(executedNotebook, ".html"));
+        // ... and draws them in a browser with no network (the screenshot stays beside the executed notebook).
+        var page = await OfflineChromium.OpenAsync(htmlPath, Path.Combine(Path.GetDirectoryName(htmlPath)!, "ml-offline.png"), windowHeight: 12000);
+        var drawn = ChartDom.Charts(page.Dom);
+        output.WriteLine($"charts drawn offline: {drawn.Count(c => c.Drawn)} of {drawn.Count}; screenshot {page.ScreenshotPath}");
+        drawn.Should().HaveCount(6);
+        drawn.Should().OnlyContain(c => c.Drawn, $"plotly.js is inline in the notebook; Chromium said:\n{page.Log}");
     }
 }

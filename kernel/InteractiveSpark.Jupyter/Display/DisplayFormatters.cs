@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using InteractiveSpark.Charts;
 using InteractiveSpark.Rendering;
 using InteractiveSpark.SparkConnect;
@@ -23,14 +24,20 @@ public static class DisplayFormatters
         Register<Row>((row, _) => Table(TablePreview.FromRows([row])));
         Register<TablePreview>((preview, _) => Table(preview));
         Register<DataFrame>(FormatDataFrame);
-        Register<SparkChart>((chart, _) => MimeBundle.Html(chart.ToHtml(), chart.Title));
-        Register<Plotly.NET.GenericChart>((chart, _) => MimeBundle.Html(ChartHtml.Fragment(chart), "chart"));
+        Register<SparkChart>((chart, _) => Chart(chart.Figure, chart.ToHtml(ChartScriptSource), chart.Title));
+        Register<Plotly.NET.GenericChart>((chart, _) => Chart(chart, ChartHtml.Fragment(chart, ChartScriptSource), "chart"));
         Register<HtmlString>((html, _) => MimeBundle.Html(html.Html, html.Html));
         Register<MimeBundle>((bundle, _) => bundle);
     }
 
     /// <summary>How many rows a displayed DataFrame fetches and shows.</summary>
     public static int DataFrameRows { get; set; } = TablePreview.DefaultRows;
+
+    /// <summary>
+    /// Where a chart's text/html takes plotly.js from: inline with the first chart of the kernel process (default: the
+    /// notebook draws with no network), the CDN (small notebooks), or embedded in every chart.
+    /// </summary>
+    public static PlotlyScriptSource ChartScriptSource { get; set; } = PlotlyScriptSource.InlineOnce;
 
     /// <summary>How tables render.</summary>
     public static TableRenderOptions TableOptions { get; set; } = TableRenderOptions.Default;
@@ -117,6 +124,18 @@ public static class DisplayFormatters
                 return value.ToString() ?? "";
         }
     }
+
+    /// <summary>
+    /// A chart: the figure as application/vnd.plotly.v1+json, which JupyterLab (with plotly's renderer) and VS Code
+    /// draw with the plotly.js they bundle and rank above text/html; the HTML for every other front end and nbconvert
+    /// (whose HTML export does not know the plotly type); the title as text. Jupyter front ends pick by their own ranking,
+    /// not by the bundle's order; the plotly type still comes first for readers that take the first one they know.
+    /// </summary>
+    private static MimeBundle Chart(Plotly.NET.GenericChart figure, string html, string title) =>
+        new MimeBundle()
+            .With("application/vnd.plotly.v1+json", JsonNode.Parse(Plotly.NET.GenericChart.toFigureJson(figure))!)
+            .With("text/html", html)
+            .With("text/plain", title);
 
     private static MimeBundle Table(TablePreview preview) =>
         MimeBundle.Html(TableRenderer.ToHtml(preview, TableOptions), TableRenderer.ToText(preview, TableOptions));

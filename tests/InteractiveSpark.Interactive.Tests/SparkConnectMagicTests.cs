@@ -86,7 +86,7 @@ public sealed class SparkConnectMagicTests
     [Fact]
     public void Directive_lines_split_on_spaces_and_quotes_group()
     {
-        RepeatedParameter.Tokenize("#!spark-connect  --name dev --conf \"a=b c\" --conf x=\"\"")
+        MagicLine.Tokenize("#!spark-connect  --name dev --conf \"a=b c\" --conf x=\"\"")
             .Should().Equal("#!spark-connect", "--name", "dev", "--conf", "a=b c", "--conf", "x=");
     }
 

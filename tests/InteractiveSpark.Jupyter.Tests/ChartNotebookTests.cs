@@ -19,12 +19,7 @@ public sealed class ChartNotebookTests(ITestOutputHelper output)
     {
         var folder = KernelTool.NewRunFolder("charts");
         var executed = Path.Combine(folder, "charts.ipynb");
-        var (exitCode, log) = await KernelTool.RunAsync(
-            KernelTool.Jupyter,
-            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=interactivespark-csharp",
-             "--output", executed, Path.Combine(AppContext.BaseDirectory, "Notebooks", "charts.ipynb")],
-            TimeSpan.FromMinutes(4),
-            new Dictionary<string, string> { ["JUPYTER_PATH"] = await KernelTool.JupyterPathAsync() });
+        var (exitCode, log) = await KernelTool.ExecuteNotebookAsync("charts.ipynb", executed);
         exitCode.Should().Be(0, log);
 
         var cells = JsonNode.Parse(await File.ReadAllTextAsync(executed))!["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").ToList();

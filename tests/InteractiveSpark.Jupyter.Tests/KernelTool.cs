@@ -45,6 +45,27 @@ internal static class KernelTool
         return Path.Combine(prefix, "share", "jupyter");
     }
 
+    /// <summary>
+    /// Executes <c>Notebooks/<paramref name="notebook"/></c> with Jupyter's nbconvert on this kernel (the installed
+    /// kernelspec) into <paramref name="output"/>; <paramref name="sparkUrl"/> becomes ISPARK_TEST_SPARK. Returns nbconvert's
+    /// exit code and log.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> ExecuteNotebookAsync(string notebook, string output, string? sparkUrl = null)
+    {
+        var environment = new Dictionary<string, string> { ["JUPYTER_PATH"] = await JupyterPathAsync() };
+        if (sparkUrl is not null)
+        {
+            environment["ISPARK_TEST_SPARK"] = sparkUrl;
+        }
+
+        return await RunAsync(
+            Jupyter,
+            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=interactivespark-csharp",
+             "--output", output, Path.Combine(AppContext.BaseDirectory, "Notebooks", notebook)],
+            TimeSpan.FromMinutes(4),
+            environment);
+    }
+
     /// <summary>Runs a process to its end (killed after <paramref name="timeout"/>); stdout and stderr together.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {

@@ -14,12 +14,7 @@ public sealed class NotebookExecutionTests(CSharpCellsFixture fixture)
     {
         var folder = KernelTool.NewRunFolder("nbconvert");
         var output = Path.Combine(folder, "kernel-smoke.out.ipynb");
-        var (exitCode, log) = await KernelTool.RunAsync(
-            KernelTool.Jupyter,
-            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=interactivespark-csharp",
-             "--output", output, Path.Combine(AppContext.BaseDirectory, "Notebooks", "kernel-smoke.ipynb")],
-            TimeSpan.FromMinutes(4),
-            new Dictionary<string, string> { ["JUPYTER_PATH"] = await KernelTool.JupyterPathAsync(), ["ISPARK_TEST_SPARK"] = fixture.Spark.Url });
+        var (exitCode, log) = await KernelTool.ExecuteNotebookAsync("kernel-smoke.ipynb", output, fixture.Spark.Url);
 
         exitCode.Should().Be(0, log);
         var text = await File.ReadAllTextAsync(output);
@@ -43,12 +38,7 @@ public sealed class NotebookExecutionTests(CSharpCellsFixture fixture)
     {
         var folder = KernelTool.NewRunFolder("nbconvert-magics");
         var output = Path.Combine(folder, "kernel-magics.out.ipynb");
-        var (exitCode, log) = await KernelTool.RunAsync(
-            KernelTool.Jupyter,
-            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=interactivespark-csharp",
-             "--output", output, Path.Combine(AppContext.BaseDirectory, "Notebooks", "kernel-magics.ipynb")],
-            TimeSpan.FromMinutes(4),
-            new Dictionary<string, string> { ["JUPYTER_PATH"] = await KernelTool.JupyterPathAsync(), ["ISPARK_TEST_SPARK"] = fixture.Spark.Url });
+        var (exitCode, log) = await KernelTool.ExecuteNotebookAsync("kernel-magics.ipynb", output, fixture.Spark.Url);
 
         exitCode.Should().Be(0, log);
         var text = await File.ReadAllTextAsync(output);

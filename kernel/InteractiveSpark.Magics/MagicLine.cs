@@ -23,12 +23,31 @@ public sealed partial class MagicLine
     private readonly IReadOnlyList<string> _words;
     private readonly IReadOnlySet<string> _flags;
 
+    // The words read once into options with their values (Value null: none) and stray words (Option null).
+    private readonly List<(string? Option, string? Value)> _entries = [];
+
     private MagicLine(string magic, IReadOnlyList<string> words, bool unclosedQuote, IReadOnlySet<string> flags)
     {
         Magic = magic;
         _words = words;
         UnclosedQuote = unclosedQuote;
         _flags = flags;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!IsOption(words[i]))
+            {
+                _entries.Add((null, words[i]));
+            }
+            else if (!flags.Contains(words[i]) && i + 1 < words.Count && !IsOption(words[i + 1]))
+            {
+                _entries.Add((words[i], words[i + 1]));
+                i++;
+            }
+            else
+            {
+                _entries.Add((words[i], null));
+            }
+        }
     }
 
     /// <summary>The magic's words, e.g. <c>#!spark-connect</c> or <c>#!connect spark</c>.</summary>
@@ -107,62 +126,25 @@ public sealed partial class MagicLine
     /// <summary>Every value of <paramref name="option"/> in order (a repeatable option); null when it is not on the line.</summary>
     public IReadOnlyList<string>? Values(string option)
     {
-        List<string>? values = null;
-        for (var i = 0; i < _words.Count; i++)
-        {
-            if (!IsOption(_words[i]))
-            {
-                continue;
-            }
-
-            if (_words[i] == option && !_flags.Contains(option) && i + 1 < _words.Count && !IsOption(_words[i + 1]))
-            {
-                (values ??= []).Add(_words[i + 1]);
-            }
-
-            if (!_flags.Contains(_words[i]) && i + 1 < _words.Count && !IsOption(_words[i + 1]))
-            {
-                i++;
-            }
-        }
-
-        return values;
+        var values = _entries.Where(e => e.Option == option && e.Value is not null).Select(e => e.Value!).ToList();
+        return values.Count > 0 ? values : null;
     }
 
     /// <summary>Whether the flag <paramref name="option"/> is on the line.</summary>
     public bool Flag(string option) => _words.Contains(option, StringComparer.Ordinal);
 
     /// <summary>Words that are neither an option nor an option's value (a value typed without its option).</summary>
-    public IReadOnlyList<string> StrayWords
-    {
-        get
-        {
-            var stray = new List<string>();
-            for (var i = 0; i < _words.Count; i++)
-            {
-                if (!IsOption(_words[i]))
-                {
-                    stray.Add(_words[i]);
-                }
-                else if (!_flags.Contains(_words[i]) && i + 1 < _words.Count && !IsOption(_words[i + 1]))
-                {
-                    i++;
-                }
-            }
-
-            return stray;
-        }
-    }
+    public IReadOnlyList<string> StrayWords => [.. _entries.Where(e => e.Option is null).Select(e => e.Value!)];
 
     /// <summary>Options that take a value but have none (last on the line, or followed by another option).</summary>
     public IReadOnlyList<string> OptionsWithoutValue =>
-        [.. _words.Where((w, i) => IsOption(w) && !_flags.Contains(w) && (i == _words.Count - 1 || IsOption(_words[i + 1]))).Distinct(StringComparer.Ordinal)];
+        [.. _entries.Where(e => e.Option is not null && e.Value is null && !_flags.Contains(e.Option)).Select(e => e.Option!).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Options on the line that are not in <paramref name="known"/>.</summary>
     public IReadOnlyList<string> UnknownOptions(IEnumerable<string> known)
     {
         var set = new HashSet<string>(known, StringComparer.Ordinal);
-        return [.. _words.Where(w => IsOption(w) && !set.Contains(w) && !_flags.Contains(w)).Distinct(StringComparer.Ordinal)];
+        return [.. _entries.Where(e => e.Option is not null && !set.Contains(e.Option) && !_flags.Contains(e.Option)).Select(e => e.Option!).Distinct(StringComparer.Ordinal)];
     }
 
     private static bool IsOption(string word) => word.StartsWith("--", StringComparison.Ordinal) && word.Length > 2;

@@ -37,7 +37,7 @@ internal sealed class SparkMagicCells(CSharpCells cells, ILoggerFactory? loggerF
     /// </summary>
     public string? CSharpPart(string code)
     {
-        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var lines = Lines(code);
         var i = 0;
         for (; i < lines.Length; i++)
         {
@@ -53,13 +53,13 @@ internal sealed class SparkMagicCells(CSharpCells cells, ILoggerFactory? loggerF
             }
         }
 
-        return i == 0 ? code : new string('\n', i) + string.Join('\n', lines.Skip(i));
+        return i == 0 ? code : CSharpFrom(lines, i);
     }
 
     /// <summary>Runs the cell's magics and then its C#; null when the cell has no magic (it is plain C#).</summary>
     public async Task<CellOutcome?> TryExecuteAsync(string code, ICellOutput output, CancellationToken cancellation)
     {
-        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var lines = Lines(code);
         var i = 0;
         var any = false;
         for (; i < lines.Length; i++)
@@ -111,11 +111,14 @@ internal sealed class SparkMagicCells(CSharpCells cells, ILoggerFactory? loggerF
             return null;
         }
 
-        var rest = string.Join('\n', lines.Skip(i));
-        return string.IsNullOrWhiteSpace(rest)
-            ? CellOutcome.Ok
-            : await cells.RunCSharpAsync(new string('\n', i) + rest, output, cancellation).ConfigureAwait(false);
+        var csharp = CSharpFrom(lines, i);
+        return string.IsNullOrWhiteSpace(csharp) ? CellOutcome.Ok : await cells.RunCSharpAsync(csharp, output, cancellation).ConfigureAwait(false);
     }
+
+    private static string[] Lines(string code) => code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+
+    /// <summary>The cell from line <paramref name="first"/> on, the lines before it blank: compile errors keep the cell's line numbers.</summary>
+    private static string CSharpFrom(string[] lines, int first) => new string('\n', first) + string.Join('\n', lines.Skip(first));
 
     private static string MagicWord(string line)
     {

@@ -15,7 +15,7 @@ namespace InteractiveSpark.Magics;
 /// Interactive's directives, which notebooks already use), and every mistake must become the product's one-line
 /// message, not a parser's help text.
 /// </remarks>
-public sealed partial class MagicLine
+public sealed partial class MagicLine : IMagicValues
 {
     /// <summary>The prefix of a value taken from a C# variable (<c>--url @csharp:url</c>), as in .NET Interactive.</summary>
     public const string CSharpValuePrefix = "@csharp:";
@@ -72,6 +72,59 @@ public sealed partial class MagicLine
         var magic = string.Join(' ', tokens.Take(count));
         var words = tokens.Skip(count).Select(word => Resolve(word, csharpValue)).ToList();
         return new MagicLine(magic, words, line.Count(c => c == '"') % 2 == 1, new HashSet<string>(flags ?? [], StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Reads <paramref name="line"/> of a one-word magic whose options are <paramref name="options"/> (their flags take no
+    /// value); <paramref name="csharpValue"/> as in <see cref="Parse(string, int, IEnumerable{string}?, Func{string, ValueTuple{bool, object?}}?)"/>.
+    /// </summary>
+    public static MagicLine Parse(string line, IReadOnlyList<MagicOption> options, Func<string, (bool Found, object? Value)>? csharpValue = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Parse(line, 1, options.Where(o => o.IsFlag).Select(o => o.Name), csharpValue);
+    }
+
+    /// <summary>Whether the line asks for the magic's help (<c>-h</c>, <c>--help</c>, <c>-?</c>).</summary>
+    public bool AsksForHelp => _words.Any(w => w is "-h" or "--help" or "-?");
+
+    /// <summary>
+    /// Throws a <see cref="SparkMagicException"/> naming the first mistake on the line against the magic's declared
+    /// <paramref name="options"/>: an unclosed quote, an option the magic does not have, a value without its option, an
+    /// option without its value, a one-value option given twice, a required option missing.
+    /// </summary>
+    public void Check(IReadOnlyList<MagicOption> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var help = $"{Magic} -h lists its options";
+        if (UnclosedQuote)
+        {
+            throw new SparkMagicException($"{Magic}: a double quote is not closed; quote a value that has spaces, as in \"a value\".");
+        }
+
+        if (UnknownOptions(options.Select(o => o.Name)) is [var unknown, ..])
+        {
+            throw new SparkMagicException($"{Magic} has no option {MagicText.Shown(unknown)}; {help}.");
+        }
+
+        if (StrayWords is [var stray, ..])
+        {
+            throw new SparkMagicException($"{Magic}: '{MagicText.Shown(stray)}' is not the value of an option (options start with --); {help}.");
+        }
+
+        if (OptionsWithoutValue is [var empty, ..])
+        {
+            throw new SparkMagicException($"{Magic}: {empty} needs a value.");
+        }
+
+        if (options.FirstOrDefault(o => o.MaxOccurrences == 1 && _entries.Count(e => e.Option == o.Name) > 1) is { } repeated)
+        {
+            throw new SparkMagicException($"{Magic}: {repeated.Name} is given more than once; it takes one value.");
+        }
+
+        if (options.FirstOrDefault(o => o.IsRequired && (o.IsFlag ? !Flag(o.Name) : string.IsNullOrWhiteSpace(Value(o.Name)))) is { } missing)
+        {
+            throw new SparkMagicException($"{Magic} needs {missing.Name}; {help}.");
+        }
     }
 
     /// <summary>Splits a magic line on whitespace; a double-quoted part keeps its spaces and loses its quotes.</summary>

@@ -29,6 +29,19 @@ public static class MagicText
         return value.Length <= MaxShown ? visible : $"{visible[..60]}… ({value.Length:N0} characters)";
     }
 
+    /// <summary>The help a magic shows for <c>-h</c>: its usage line, then each option with its description.</summary>
+    public static string Help(string usage, IEnumerable<MagicOption> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var text = new System.Text.StringBuilder(usage).Append('\n');
+        foreach (var option in options)
+        {
+            text.Append("  ").Append(option.Name).Append("  ").Append(option.Description).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The message for a session name that no open session has.</summary>
     public static string NoSuchSession(string name, IEnumerable<string> open)
     {

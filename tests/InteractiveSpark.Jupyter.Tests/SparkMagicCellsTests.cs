@@ -57,12 +57,68 @@ public sealed class SparkMagicCellsTests(CSharpCellsFixture fixture)
     }
 
     [Fact]
-    public async Task A_magic_this_kernel_lacks_and_an_unknown_one_are_one_line_each()
+    public async Task A_tool_magic_on_no_session_and_an_unknown_magic_are_one_line_each()
     {
-        (await Run("#!spark-ui --name x")).ErrorValue.Should().StartWith("#!spark-ui is not on the InteractiveSpark kernel yet");
+        (await Run("#!spark-ui --name x")).ErrorValue.Should().StartWith("No Spark session named 'x' is open in this notebook");
+        (await Run("#!spark-logs --name x --tail many")).ErrorValue.Should().Be("--tail takes a number of lines from 0 to 100000 (got 'many').");
+        (await Run("#!kafka-stream --session x --topic t --verbose")).ErrorValue.Should().StartWith("#!kafka-stream has no option --verbose");
         (await Run("#!no-such-magic")).ErrorValue.Should().StartWith("Unknown magic #!no-such-magic:");
         (await Run("#!spark-connect --name x --launcher local --verbose")).ErrorValue.Should().StartWith("Unknown option --verbose");
         (await Run("#!spark-connect --name x --url @csharp:notDefinedAnywhere")).ErrorValue.Should().Contain("no C# variable of that name");
+    }
+
+    [Fact]
+    public async Task Ui_and_logs_of_a_local_session_the_kernel_started_and_of_a_url_session()
+    {
+        var connect = await Run("#!spark-connect --name tools --launcher local --master local[1] --driver-memory 512m");
+        connect.ErrorName.Should().BeNull(connect.ErrorValue);
+        try
+        {
+            var ui = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-ui --name tools", ui, default)).ErrorName.Should().BeNull();
+            ui.Sent.Single().Bundle!["text/html"].Should().Contain("<a href=\"http://").And.Contain("Spark UI of tools");
+
+            var logs = new RecordingOutput();
+            var outcome = await _cells.ExecuteAsync("#!spark-logs --name tools --tail 3 --grep Spark", logs, default);
+            outcome.ErrorName.Should().BeNull(outcome.ErrorValue);
+            var text = logs.Sent.Single().Bundle!["text/plain"]!;
+            text.Should().StartWith("tools: driver log, 3 lines matching /Spark/");
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Should().HaveCount(3).And.OnlyContain(l => l.Contains("Spark", StringComparison.Ordinal));
+
+            var follow = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-logs --name tools --follow --max-duration 2s", follow, default)).ErrorName.Should().BeNull();
+            follow.Sent.Select(s => s.DisplayId).Distinct().Should().ContainSingle("the followed log is one display, updated in place");
+            follow.Sent.Last().Bundle!["text/plain"].Should().Contain("stopped after --max-duration 2 s");
+
+            var help = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-logs -h", help, default)).ErrorName.Should().BeNull();
+            help.Stdout.Should().Contain("--executor").And.Contain("--max-duration");
+        }
+        finally
+        {
+            (await Run("#!spark-stop --name tools")).ErrorName.Should().BeNull();
+        }
+
+        (await Run($"var urlTools = \"{fixture.Spark.Url}\";")).ErrorName.Should().BeNull();
+        (await Run("#!spark-connect --name bare --url @csharp:urlTools")).ErrorName.Should().BeNull();
+        (await Run("#!spark-logs --name bare")).ErrorValue.Should().StartWith("bare was opened with --url: the notebook did not start its server");
+        (await Run("#!spark-stop --name bare")).ErrorName.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Set_declares_a_csharp_variable_and_share_accepts_one_that_exists()
+    {
+        (await Run("#!set --name greeting --value \"hello there\"")).ErrorName.Should().BeNull();
+        (await Result("greeting.Length")).Should().Be("11");
+        (await Run("var numbers = new System.Collections.Generic.List<int> { 1, 2, 3 };")).ErrorName.Should().BeNull();
+        (await Run("#!set --name copy --value @csharp:numbers")).ErrorName.Should().BeNull();
+        (await Result("object.ReferenceEquals(copy, numbers)")).Should().Be("True", "a value is shared by reference");
+        (await Run("#!set --name asked --value @input:\"Your name\"")).ErrorName.Should().BeNull();
+        (await Result("asked")).Should().Be("typed");
+        (await Run("#!set --name 9x --value 1")).ErrorValue.Should().StartWith("#!set: '9x' cannot be a C# variable name");
+        (await Run("#!set --name v")).ErrorValue.Should().StartWith("#!set needs --value");
+        (await Run("#!share --from csharp greeting")).ErrorName.Should().BeNull();
+        (await Run("#!share --from sql-dev nothingHere")).ErrorValue.Should().StartWith("#!share: no C# variable nothingHere is defined");
     }
 
     [Fact]

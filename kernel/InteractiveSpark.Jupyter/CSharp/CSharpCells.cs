@@ -319,7 +319,7 @@ public sealed partial class CSharpCells : IKernelLanguage
     /// <inheritdoc/>
     public async Task ShutdownAsync(bool restart)
     {
-        await _magics.Registry.StopAllAsync().ConfigureAwait(false);
+        await _magics.ShutdownAsync().ConfigureAwait(false);
         foreach (var value in Variables.Values.OfType<OpenSparkSession>().Distinct())
         {
             try
@@ -401,7 +401,7 @@ public sealed partial class CSharpCells : IKernelLanguage
             }
         }
 
-        foreach (var assembly in new[] { typeof(CellGlobals).Assembly, typeof(SparkSession).Assembly, typeof(OpenSparkSession).Assembly, typeof(Rendering.TableRenderer).Assembly, typeof(Charts.SparkChart).Assembly })
+        foreach (var assembly in new[] { typeof(CellGlobals).Assembly, typeof(SparkSession).Assembly, typeof(OpenSparkSession).Assembly, typeof(Rendering.TableRenderer).Assembly, typeof(Charts.SparkChart).Assembly, typeof(Kafka.KafkaSample).Assembly, typeof(Magics.KafkaStreamView).Assembly })
         {
             if (assembly.Location.Length > 0)
             {

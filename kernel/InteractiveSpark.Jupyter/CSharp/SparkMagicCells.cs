@@ -12,19 +12,14 @@ namespace InteractiveSpark.Jupyter.CSharp;
 /// The magics of a cell on this kernel, as the .NET Interactive extension has them, so that a notebook written for one
 /// host runs on the other: <c>#!spark-connect</c> / <c>#!connect spark</c> (options parsed and validated by
 /// kernel/InteractiveSpark.Magics, the same code the extension calls, so every mistake reads the same), <c>#!NAME</c>
-/// cells in Spark SQL on the session NAME, <c>#!spark-sessions</c>, <c>#!spark-stop</c>, <c>#!csharp</c>. Magic lines
+/// cells in Spark SQL on the session NAME, <c>#!spark-sessions</c>, <c>#!spark-stop</c>, <c>#!csharp</c>, and the tool and
+/// Kafka magics (<c>SparkMagicCells.Tools.cs</c>). Magic lines
 /// come first in a cell; what follows them is C#. A magic this kernel does not have is one line saying so.
 /// </summary>
-internal sealed class SparkMagicCells(CSharpCells cells, ILoggerFactory? loggerFactory)
+internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory? loggerFactory)
 {
     /// <summary>How long a SQL cell runs before its progress line appears (fast queries show none).</summary>
     private static readonly TimeSpan ShowProgressAfter = TimeSpan.FromSeconds(1);
-
-    // Magics of the extension not (yet) on this kernel: named in their own message rather than "unknown".
-    private static readonly HashSet<string> ExtensionOnly = new(StringComparer.Ordinal)
-    {
-        "#!spark-ui", "#!spark-logs", "#!kafka-sample", "#!kafka-stream", "#!set", "#!share",
-    };
 
     private readonly HashSet<string> _everConnected = new(StringComparer.Ordinal);
 
@@ -95,10 +90,14 @@ internal sealed class SparkMagicCells(CSharpCells cells, ILoggerFactory? loggerF
                 "#!connect" => Refused("#!connect on this kernel connects Spark: #!connect spark --kernel-name dev --launcher local (or use #!spark-connect)."),
                 "#!spark-sessions" => Sessions(line, output),
                 "#!spark-stop" => await StopAsync(line, output).ConfigureAwait(false),
-                _ when ExtensionOnly.Contains(magic) => Refused(
-                    $"{magic} is not on the InteractiveSpark kernel yet; it works with the .NET Interactive extension (docs/kernel.md says which host has what)."),
+                SparkUiMagic.Name => await UiAsync(line, output, cancellation).ConfigureAwait(false),
+                SparkLogsMagic.Name => await LogsAsync(line, output, cancellation).ConfigureAwait(false),
+                KafkaSampleMagic.Name => await KafkaSampleAsync(line, output, cancellation).ConfigureAwait(false),
+                KafkaStreamMagic.Name => await KafkaStreamAsync(line, output, cancellation).ConfigureAwait(false),
+                "#!set" => await SetAsync(line, output, cancellation).ConfigureAwait(false),
+                "#!share" => Share(line),
                 _ => Refused(
-                    $"Unknown magic {MagicText.Shown(magic)}: this kernel has #!spark-connect, #!connect spark, #!spark-sessions, #!spark-stop, #!csharp, and #!NAME for SQL on an open session NAME."),
+                    $"Unknown magic {MagicText.Shown(magic)}: this kernel has #!spark-connect, #!connect spark, #!spark-sessions, #!spark-stop, #!spark-ui, #!spark-logs, #!kafka-sample, #!kafka-stream, #!set, #!share, #!csharp, and #!NAME for SQL on an open session NAME."),
             };
             if (outcome.ErrorName is not null)
             {

@@ -1,10 +1,11 @@
+using Xunit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace InteractiveSpark.Kafka.Tests;
+namespace InteractiveSpark.Testing;
 
 /// <summary>
 /// A real Kafka 4.4 broker (KRaft, broker + controller in one JVM) for the test run, started from the engines folder
@@ -19,9 +20,6 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
 
     /// <summary>The broker's address, 127.0.0.1:PORT.</summary>
     public string Bootstrap { get; private set; } = "";
-
-    /// <summary>A connection to the broker.</summary>
-    public KafkaConnection Connection => new(Bootstrap);
 
     /// <summary>The engines folder.</summary>
     public static string EnginesDir =>
@@ -108,12 +106,4 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
-}
-
-/// <summary>The tests that use the broker (and Spark) share one of each and run one at a time.</summary>
-[CollectionDefinition(Name)]
-public sealed class KafkaCollection : ICollectionFixture<KafkaBrokerFixture>, ICollectionFixture<SparkServerFixture>
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "Kafka";
 }

@@ -1,0 +1,273 @@
+using InteractiveSpark.Kafka;
+using InteractiveSpark.Magics;
+using InteractiveSpark.Rendering;
+using InteractiveSpark.Sessions;
+using InteractiveSpark.SparkConnect;
+
+namespace InteractiveSpark.Jupyter.CSharp;
+
+/// <summary>
+/// <c>#!spark-ui</c>, <c>#!spark-logs</c>, <c>#!kafka-sample</c>, <c>#!kafka-stream</c> (declared, parsed and run by
+/// kernel/InteractiveSpark.Magics, as on the extension), and <c>#!set</c> / <c>#!share</c> where they mean something on a
+/// kernel whose cells are all C#. Unlike the extension, a <c>#!kafka-stream</c> cell ends once its stream started: the
+/// preview keeps updating its display (update_display_data) until <c>--stop</c>, <c>--max-duration</c> or the kernel's end.
+/// </summary>
+internal sealed partial class SparkMagicCells
+{
+    private static readonly IReadOnlyList<MagicOption> SetOptions =
+    [
+        new("--name", "The C# variable to set") { IsRequired = true },
+        new("--value", "Its value: text, @csharp:NAME (another variable's value), @input:PROMPT or @password:PROMPT (asked of the user)") { IsRequired = true },
+        new("--mime-type", "Accepted for notebooks written for .NET Interactive; the value is taken as it is"),
+        new("--byref", "Accepted for notebooks written for .NET Interactive: every value is shared by reference here") { IsFlag = true },
+    ];
+
+    private static readonly IReadOnlyList<MagicOption> ShareOptions =
+    [
+        new("--from", "The kernel the value comes from (any: this kernel has one language, C#)") { IsRequired = true },
+        new("--as", "Another name for the variable"),
+        new("--mime-type", "Accepted for notebooks written for .NET Interactive"),
+    ];
+
+    private readonly KafkaStreamPreviews _previews = new();
+    private readonly CancellationTokenSource _lifetime = new();
+
+    /// <summary>Stops the running stream previews, then every session the cells opened (the kernel ends or restarts).</summary>
+    public async Task ShutdownAsync()
+    {
+        await _previews.DisposeAsync().ConfigureAwait(false);
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await Registry.StopAllAsync().ConfigureAwait(false);
+    }
+
+    private async Task<CellOutcome> UiAsync(string line, ICellOutput output, CancellationToken cancellation)
+    {
+        try
+        {
+            if (Read(line, SparkUiMagic.Options, SparkUiMagic.Usage, output) is not { } values)
+            {
+                return CellOutcome.Ok;
+            }
+
+            var link = await SparkUiMagic.LinkAsync(Open(values.Value("--name")), cancellation).ConfigureAwait(false);
+            output.Display(MimeBundle.Html(link.Html ?? link.Text, link.Text));
+            return CellOutcome.Ok;
+        }
+        catch (SparkMagicException e)
+        {
+            return Refused(e.Message);
+        }
+    }
+
+    private async Task<CellOutcome> LogsAsync(string line, ICellOutput output, CancellationToken cancellation)
+    {
+        try
+        {
+            if (Read(line, SparkLogsMagic.Options, SparkLogsMagic.Usage, output) is not { } values)
+            {
+                return CellOutcome.Ok;
+            }
+
+            var magic = SparkLogsMagic.Parse(values);
+            var logs = SparkLogsMagic.LogsOf(Open(magic.Session));
+            if (!magic.Follow)
+            {
+                output.Display(MimeBundle.Text(await magic.ReadAsync(logs, cancellation).ConfigureAwait(false)));
+                return CellOutcome.Ok;
+            }
+
+            var shown = new Shown(output);
+            await magic.FollowAsync(logs, text => shown.Show(MimeBundle.Text(text)), cancellation).ConfigureAwait(false);
+            return CellOutcome.Ok;
+        }
+        catch (SparkMagicException e)
+        {
+            return Refused(e.Message);
+        }
+    }
+
+    private async Task<CellOutcome> KafkaSampleAsync(string line, ICellOutput output, CancellationToken cancellation)
+    {
+        KafkaSampleMagic magic;
+        KafkaSample sample;
+        try
+        {
+            if (Read(line, KafkaSampleMagic.Options, KafkaSampleMagic.Usage, output) is not { } values)
+            {
+                return CellOutcome.Ok;
+            }
+
+            magic = KafkaSampleMagic.Parse(values, DateTimeOffset.UtcNow);
+            _previews.LastBootstrap = magic.Connection.BootstrapServers;
+            sample = await magic.RunAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SparkMagicException or KafkaSampleException)
+        {
+            return Refused(e.Message);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return CellOutcome.Error("Interrupted", $"{KafkaSampleMagic.Name}: interrupted; nothing was committed.");
+        }
+
+        var declared = await cells.DeclareAsync(magic.Variable, sample, "global::InteractiveSpark.Kafka.KafkaSample", cancellation).ConfigureAwait(false);
+        if (declared.ErrorName is not null)
+        {
+            return declared;
+        }
+
+        var view = KafkaSampleView.Display(sample, magic.Variable);
+        output.Display(MimeBundle.Html(view.Html ?? view.Text, view.Text));
+        return CellOutcome.Ok;
+    }
+
+    private async Task<CellOutcome> KafkaStreamAsync(string line, ICellOutput output, CancellationToken cancellation)
+    {
+        try
+        {
+            if (Read(line, KafkaStreamMagic.Options, KafkaStreamMagic.Usage, output) is not { } values)
+            {
+                return CellOutcome.Ok;
+            }
+
+            var magic = KafkaStreamMagic.Parse(values, _previews.LastBootstrap);
+            var open = Open(magic.Session);
+            if (magic.Stop)
+            {
+                output.Display(MimeBundle.Text(await _previews.StopAsync(open, cancellation).ConfigureAwait(false)));
+                return CellOutcome.Ok;
+            }
+
+            // The preview outlives its cell: its token is the kernel's, and its view is updated through its display id.
+            var shown = new Shown(output);
+            await _previews.StartAsync(
+                open,
+                magic,
+                view => shown.Show(MimeBundle.Html(view.ToHtml(), view.ToString())),
+                "stopped: the kernel shut down",
+                _lifetime.Token).ConfigureAwait(false);
+            return CellOutcome.Ok;
+        }
+        catch (SparkMagicException e)
+        {
+            return Refused(e.Message);
+        }
+        catch (SparkException e)
+        {
+            return Refused($"{KafkaStreamMagic.Name}: the stream did not start: {SparkErrorText.Describe(e)}", "SparkError");
+        }
+    }
+
+    private async Task<CellOutcome> SetAsync(string line, ICellOutput output, CancellationToken cancellation)
+    {
+        try
+        {
+            // @csharp: is resolved here, not by the line reader: #!set copies the variable's value, not its text.
+            var magic = MagicLine.Parse(line, SetOptions);
+            if (magic.AsksForHelp)
+            {
+                output.Stream("stdout", MagicText.Help("#!set --name NAME --value VALUE", SetOptions));
+                return CellOutcome.Ok;
+            }
+
+            magic.Check(SetOptions);
+            var name = magic.Value("--name")!.Trim();
+            if (!CSharpNames.IsVariableName(name))
+            {
+                return Refused($"#!set: '{MagicText.Shown(name)}' cannot be a C# variable name: use letters, digits and _ (not starting with a digit, not a keyword).");
+            }
+
+            var text = magic.Value("--value")!;
+            object? value = text;
+            if (text.StartsWith(MagicLine.CSharpValuePrefix, StringComparison.Ordinal))
+            {
+                var (found, v) = cells.Variable(text[MagicLine.CSharpValuePrefix.Length..]);
+                value = found ? v : throw new SparkMagicException($"#!set: no C# variable {MagicText.Shown(text[MagicLine.CSharpValuePrefix.Length..])} is defined; run the cell that sets it first.");
+            }
+            else if (text.StartsWith("@input:", StringComparison.Ordinal) || text.StartsWith("@password:", StringComparison.Ordinal))
+            {
+                var password = text.StartsWith("@password:", StringComparison.Ordinal);
+                value = await output.InputAsync(text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..], password, cancellation).ConfigureAwait(false);
+            }
+
+            return await cells.DeclareAsync(name, value, TypeName(value), cancellation).ConfigureAwait(false);
+        }
+        catch (SparkMagicException e)
+        {
+            return Refused(e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Refused($"#!set: {e.Message}");
+        }
+    }
+
+    private CellOutcome Share(string line)
+    {
+        try
+        {
+            var magic = MagicLine.Parse(line, ShareOptions);
+            var words = magic.StrayWords;
+            if (magic.UnclosedQuote || magic.UnknownOptions(ShareOptions.Select(o => o.Name)).Count > 0 || words.Count != 1 || magic.Value("--from") is null)
+            {
+                return Refused("#!share takes --from KERNEL and a variable's name: #!share --from csharp total. On this kernel every cell is C#, so every variable is already shared.");
+            }
+
+            if (!cells.Variable(words[0]).Found)
+            {
+                return Refused($"#!share: no C# variable {MagicText.Shown(words[0])} is defined. On this kernel every cell is C# (a SQL cell's --name x makes the C# variable x), so there is nothing to bring from another kernel.");
+            }
+
+            return CellOutcome.Ok;
+        }
+        catch (SparkMagicException e)
+        {
+            return Refused(e.Message);
+        }
+    }
+
+    /// <summary>The magic's values, checked against its options; null when it asked for help (shown).</summary>
+    private MagicLine? Read(string line, IReadOnlyList<MagicOption> options, string usage, ICellOutput output)
+    {
+        var magic = MagicLine.Parse(line, options, cells.Variable);
+        if (magic.AsksForHelp)
+        {
+            output.Stream("stdout", MagicText.Help(usage, options));
+            return null;
+        }
+
+        magic.Check(options);
+        return magic;
+    }
+
+    private OpenSparkSession Open(string? name)
+    {
+        name = name?.Trim() ?? "";
+        return Registry.Find(name) ?? throw new SparkMagicException(MagicText.NoSuchSession(name, Registry.All.Select(s => s.Name)));
+    }
+
+    // A type a script can name for the declared variable; the value itself keeps its type.
+    private static string TypeName(object? value) =>
+        value?.GetType() is { IsGenericType: false, FullName: { } full } type && (type.IsPublic || type.IsNestedPublic)
+            ? "global::" + full.Replace('+', '.')
+            : "object";
+
+    /// <summary>One display that the first output shows and every later one replaces (update_display_data), also after the cell ended.</summary>
+    private sealed class Shown(ICellOutput output)
+    {
+        private readonly string _id = Guid.NewGuid().ToString("N");
+        private int _shown;
+
+        public void Show(MimeBundle bundle)
+        {
+            if (Interlocked.Exchange(ref _shown, 1) == 0)
+            {
+                output.Display(bundle, _id);
+            }
+            else
+            {
+                output.UpdateDisplay(bundle, _id);
+            }
+        }
+    }
+}

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using InteractiveSpark.Magics;
 using InteractiveSpark.Rendering;
 using InteractiveSpark.Sessions;
 using InteractiveSpark.SparkConnect;
@@ -77,7 +77,7 @@ internal sealed partial class SparkSqlKernel :
             resultName = given.Trim().Trim('"');
         }
 
-        var args = ParametersUsedBy(sql);
+        var args = SqlParameters.UsedBy(sql, _parameters);
         var result = await SparkActions.RunAsync(context, command, Name, open, async (options, ct) =>
         {
             var df = args.Count == 0
@@ -134,7 +134,7 @@ internal sealed partial class SparkSqlKernel :
 
     Task IKernelCommandHandler<SendValue>.HandleAsync(SendValue command, KernelInvocationContext context)
     {
-        if (!ParameterName().IsMatch(command.Name))
+        if (!SqlParameters.IsName(command.Name))
         {
             context.Fail(command, message: $"'{command.Name}' cannot be a SQL parameter name: use letters, digits and _, e.g. #!set --name day --value @csharp:day.");
             return Task.CompletedTask;
@@ -142,22 +142,6 @@ internal sealed partial class SparkSqlKernel :
 
         _parameters[command.Name] = command.Value ?? FromJson(command.FormattedValue);
         return Task.CompletedTask;
-    }
-
-    /// <summary>The parameters set with #!set that the SQL names as <c>:name</c>.</summary>
-    private Dictionary<string, object?> ParametersUsedBy(string sql)
-    {
-        var used = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (Match m in ParameterMarker().Matches(sql))
-        {
-            var name = m.Groups[1].Value;
-            if (_parameters.TryGetValue(name, out var value))
-            {
-                used[name] = value;
-            }
-        }
-
-        return used;
     }
 
     /// <summary>A value sent as JSON (from another process, or without the object): string, number, bool, null.</summary>
@@ -186,10 +170,4 @@ internal sealed partial class SparkSqlKernel :
             _ => e.GetRawText(),
         };
     }
-
-    [GeneratedRegex(@"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")]
-    private static partial Regex ParameterMarker();
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex ParameterName();
 }

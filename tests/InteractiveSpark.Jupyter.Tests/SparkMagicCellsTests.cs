@@ -37,6 +37,12 @@ public sealed class SparkMagicCellsTests(CSharpCellsFixture fixture)
         (await Result("squares.Count + \" \" + squares[2][\"square\"]")).Should().Be("3 4");
         _cells.IsComplete("#!mag\nSELECT 1 +").Should().Be(CodeCompleteness.Complete, "a SQL cell is not C#");
 
+        (await Run("var below = 2L;")).ErrorName.Should().BeNull();
+        outcome = await Run("#!mag --name two\n#!set --name n --value @csharp:below\nSELECT id FROM range(10) WHERE id < :n");
+        outcome.ErrorName.Should().BeNull(outcome.ErrorValue);
+        (await Result("two.Count")).Should().Be("2", "#!set in a SQL cell gives it the C# value as the named parameter :n");
+        (await Run("#!mag\n#!set --name 1n --value 3\nSELECT 1")).ErrorValue.Should().StartWith("'1n' cannot be a SQL parameter name");
+
         var sessions = new RecordingOutput();
         (await _cells.ExecuteAsync("#!spark-sessions", sessions, default)).ErrorName.Should().BeNull();
         sessions.Sent.Single().Bundle!["text/plain"].Should().Contain("mag");

@@ -29,6 +29,8 @@ internal sealed partial class SparkMagicCells
         new("--mime-type", "Accepted for notebooks written for .NET Interactive"),
     ];
 
+    // The values #!set gave each session's SQL cells (by session, then parameter name), kept from cell to cell.
+    private readonly Dictionary<string, Dictionary<string, object?>> _sqlParameters = new(StringComparer.Ordinal);
     private readonly KafkaStreamPreviews _previews = new();
     private readonly CancellationTokenSource _lifetime = new();
 
@@ -177,19 +179,7 @@ internal sealed partial class SparkMagicCells
                 return Refused($"#!set: '{MagicText.Shown(name)}' cannot be a C# variable name: use letters, digits and _ (not starting with a digit, not a keyword).");
             }
 
-            var text = magic.Value("--value")!;
-            object? value = text;
-            if (text.StartsWith(MagicLine.CSharpValuePrefix, StringComparison.Ordinal))
-            {
-                var (found, v) = cells.Variable(text[MagicLine.CSharpValuePrefix.Length..]);
-                value = found ? v : throw new SparkMagicException($"#!set: no C# variable {MagicText.Shown(text[MagicLine.CSharpValuePrefix.Length..])} is defined; run the cell that sets it first.");
-            }
-            else if (text.StartsWith("@input:", StringComparison.Ordinal) || text.StartsWith("@password:", StringComparison.Ordinal))
-            {
-                var password = text.StartsWith("@password:", StringComparison.Ordinal);
-                value = await output.InputAsync(text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..], password, cancellation).ConfigureAwait(false);
-            }
-
+            var value = await SetValueAsync(magic.Value("--value")!, output, cancellation).ConfigureAwait(false);
             return await cells.DeclareAsync(name, value, TypeName(value), cancellation).ConfigureAwait(false);
         }
         catch (SparkMagicException e)
@@ -200,6 +190,57 @@ internal sealed partial class SparkMagicCells
         {
             return Refused($"#!set: {e.Message}");
         }
+    }
+
+    /// <summary><c>#!set --name day --value @csharp:day</c> in the SQL cell of session <paramref name="session"/>: a named parameter for its SQL.</summary>
+    private async Task<CellOutcome> SqlParameterAsync(string session, string line, ICellOutput output, CancellationToken cancellation)
+    {
+        try
+        {
+            var magic = MagicLine.Parse(line, SetOptions);
+            magic.Check(SetOptions);
+            var name = magic.Value("--name")!.Trim();
+            if (!SqlParameters.IsName(name))
+            {
+                return Refused($"'{MagicText.Shown(name)}' cannot be a SQL parameter name: use letters, digits and _, e.g. #!set --name day --value @csharp:day.");
+            }
+
+            var value = await SetValueAsync(magic.Value("--value")!, output, cancellation).ConfigureAwait(false);
+            if (!_sqlParameters.TryGetValue(session, out var set))
+            {
+                _sqlParameters[session] = set = new Dictionary<string, object?>(StringComparer.Ordinal);
+            }
+
+            set[name] = value;
+            return CellOutcome.Ok;
+        }
+        catch (SparkMagicException e)
+        {
+            return Refused(e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Refused($"#!set: {e.Message}");
+        }
+    }
+
+    /// <summary>The value of <c>#!set --value</c>: text, another C# variable's value, or what the user types when asked.</summary>
+    private async Task<object?> SetValueAsync(string text, ICellOutput output, CancellationToken cancellation)
+    {
+        if (text.StartsWith(MagicLine.CSharpValuePrefix, StringComparison.Ordinal))
+        {
+            var variable = text[MagicLine.CSharpValuePrefix.Length..];
+            var (found, value) = cells.Variable(variable);
+            return found ? value : throw new SparkMagicException($"#!set: no C# variable {MagicText.Shown(variable)} is defined; run the cell that sets it first.");
+        }
+
+        if (text.StartsWith("@input:", StringComparison.Ordinal) || text.StartsWith("@password:", StringComparison.Ordinal))
+        {
+            var password = text.StartsWith("@password:", StringComparison.Ordinal);
+            return await output.InputAsync(text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..], password, cancellation).ConfigureAwait(false);
+        }
+
+        return text;
     }
 
     private CellOutcome Share(string line)

@@ -205,18 +205,37 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             return Refused($"The Spark session '{name}' is not open (it was stopped, or its connect failed); open it again with #!spark-connect --name {name} ...");
         }
 
-        sql = sql.Trim();
+        // #!set lines at the top of a SQL cell give it C# values as named parameters, as on the extension.
+        var sqlLines = Lines(sql);
+        var first = 0;
+        for (; first < sqlLines.Length && (sqlLines[first].Trim().Length == 0 || sqlLines[first].TrimStart().StartsWith("#!set", StringComparison.Ordinal)); first++)
+        {
+            if (sqlLines[first].Trim().Length > 0)
+            {
+                var set = await SqlParameterAsync(name, sqlLines[first].Trim(), output, cancellation).ConfigureAwait(false);
+                if (set.ErrorName is not null)
+                {
+                    return set;
+                }
+            }
+        }
+
+        sql = string.Join('\n', sqlLines.Skip(first)).Trim();
         if (sql.Length == 0)
         {
             return CellOutcome.Ok;
         }
+
+        var parameters = SqlParameters.UsedBy(sql, _sqlParameters.GetValueOrDefault(name) ?? []);
 
         using var use = open.Use();
         using var progress = new CellProgress(output, name, ShowProgressAfter);
         TablePreview preview;
         try
         {
-            var df = await open.Session.SqlAsync(sql, cancellation).ConfigureAwait(false);
+            var df = parameters.Count == 0
+                ? await open.Session.SqlAsync(sql, cancellation).ConfigureAwait(false)
+                : await open.Session.SqlAsync(sql, parameters, cancellation).ConfigureAwait(false);
             preview = await TablePreview.FetchAsync(df, DisplayFormatters.DataFrameRows, new ExecutionOptions { Progress = progress }, cancellation).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -128,6 +128,36 @@ public sealed class SparkMagicCellsTests(CSharpCellsFixture fixture)
     }
 
     [Fact]
+    public async Task Sql_cells_complete_tables_columns_and_functions_from_the_sessions_catalog()
+    {
+        (await Run($"var urlCompletion = \"{fixture.Spark.Url}\";")).ErrorName.Should().BeNull();
+        (await Run("#!spark-connect --name comp --url @csharp:urlCompletion")).ErrorName.Should().BeNull();
+        try
+        {
+            (await Run("#!comp\nCREATE OR REPLACE TEMPORARY VIEW completion_people AS SELECT 'ann' AS person_name, 41 AS person_age")).ErrorName.Should().BeNull();
+
+            async Task<CompletionSet> Complete(string code) => await _cells.CompleteAsync(code, code.Length, default);
+            var tables = await Complete("#!comp\nSELECT * FROM completion_p");
+            tables.Matches.Should().Contain("completion_people");
+            tables.Start.Should().Be("#!comp\nSELECT * FROM ".Length);
+
+            var columns = await Complete("#!comp\nSELECT completion_people.person_");
+            columns.Matches.Should().BeEquivalentTo(["person_age", "person_name"]);
+            columns.Start.Should().Be("#!comp\nSELECT completion_people.".Length);
+
+            (await _cells.CompleteAsync("#!comp\nSELECT person_ FROM completion_people", "#!comp\nSELECT person_".Length, default)).Matches
+                .Should().BeEquivalentTo(["person_age", "person_name"], "columns of the tables the cell names");
+            (await Complete("#!comp\nSELECT uppe")).Matches.Should().Contain("upper", "Spark's functions");
+            (await Complete("#!comp\nSEL")).Matches.Should().Contain("SELECT");
+            (await Complete("var x = Math.Ab")).Matches.Should().Contain("Abs", "C# cells still complete as C#");
+        }
+        finally
+        {
+            (await Run("#!spark-stop --name comp")).ErrorName.Should().BeNull();
+        }
+    }
+
+    [Fact]
     public async Task Help_lists_every_option()
     {
         var output = new RecordingOutput();

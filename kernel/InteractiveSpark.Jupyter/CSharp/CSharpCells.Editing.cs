@@ -23,6 +23,11 @@ public sealed partial class CSharpCells
     /// <inheritdoc/>
     public async Task<CompletionSet> CompleteAsync(string code, int cursor, CancellationToken cancellation)
     {
+        if (await _magics.CompleteSqlAsync(code, cursor, cancellation).ConfigureAwait(false) is { } sql)
+        {
+            return sql;
+        }
+
         var (document, offset) = EditingDocument(code);
         var service = CompletionService.GetService(document);
         if (service is null)

@@ -32,6 +32,7 @@ internal sealed partial class SparkMagicCells
     // The values #!set gave each session's SQL cells (by session, then parameter name), kept from cell to cell.
     private readonly Dictionary<string, Dictionary<string, object?>> _sqlParameters = new(StringComparer.Ordinal);
     private readonly KafkaStreamPreviews _previews = new();
+    private readonly SqlCompletion _sqlCompletion = new();
     private readonly CancellationTokenSource _lifetime = new();
 
     /// <summary>Stops the running stream previews, then every session the cells opened (the kernel ends or restarts).</summary>
@@ -40,6 +41,41 @@ internal sealed partial class SparkMagicCells
         await _previews.DisposeAsync().ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await Registry.StopAllAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Completion in a <c>#!NAME</c> SQL cell from the session's catalog (tables, columns, functions); null when the cell is
+    /// not a SQL cell (it is C#).
+    /// </summary>
+    public async Task<CompletionSet?> CompleteSqlAsync(string code, int cursor, CancellationToken cancellation)
+    {
+        if (CSharpPart(code) is not null)
+        {
+            return null;
+        }
+
+        // The SQL starts on the line after the #!NAME line.
+        var position = 0;
+        foreach (var line in code.Split('\n'))
+        {
+            var next = position + line.Length + 1;
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith("#!", StringComparison.Ordinal) && IsSqlMagic(MagicWord(trimmed)))
+            {
+                var name = MagicWord(trimmed)[2..];
+                if (cursor < next || Registry.Find(name) is not { } open || next > code.Length)
+                {
+                    return new CompletionSet([], cursor, cursor);
+                }
+
+                var (matches, start, end) = await _sqlCompletion.CompleteAsync(open.Session, code[next..], cursor - next, cancellation).ConfigureAwait(false);
+                return new CompletionSet(matches, start + next, end + next);
+            }
+
+            position = next;
+        }
+
+        return new CompletionSet([], cursor, cursor);
     }
 
     private async Task<CellOutcome> UiAsync(string line, ICellOutput output, CancellationToken cancellation)

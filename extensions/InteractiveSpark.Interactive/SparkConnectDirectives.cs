@@ -53,14 +53,16 @@ public sealed class ConnectSparkCommand(string connectedKernelName) : ConnectKer
 
 internal static class SparkConnectCommandValues
 {
-    /// <summary>The raw values from the bound options; repeatable ones (<c>--conf</c>, <c>--constraint</c>, <c>--label</c>) from the directive's line.</summary>
+    /// <summary>The raw values from the bound options; repeatable ones (<c>--conf</c>, <c>--constraint</c>, <c>--label</c>) and the line's mistakes from the directive's line (<see cref="DirectiveLine"/>).</summary>
     public static SparkConnectValues From(KernelCommand command, string directive, string nameParameter, string? name, IReadOnlyDictionary<string, JsonElement>? options)
     {
         // Keys as bound ("driverMemory", "driver-memory" or "--driver-memory"): compared without dashes and case.
         var byKey = (options ?? new Dictionary<string, JsonElement>()).ToDictionary(kv => kv.Key.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), kv => kv.Value);
+        var line = DirectiveLine.Find(command, directive, nameParameter, name, SparkConnectValues.Options.Where(o => o.IsFlag).Select(o => o.Name));
         string? One(string option) => byKey.TryGetValue(option.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), out var v) ? Strings(v)?.LastOrDefault() : null;
-        IReadOnlyList<string>? Many(string option) => RepeatedParameter.Values(command, directive, nameParameter, name, option)
-            ?? (byKey.TryGetValue(option.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), out var v) ? Strings(v) : null);
+        IReadOnlyList<string>? Many(string option) => line is not null
+            ? line.Values(option)
+            : byKey.TryGetValue(option.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant(), out var v) ? Strings(v) : null;
         return new SparkConnectValues
         {
             Name = name, Url = One("--url"), Launcher = One("--launcher"), SparkHome = One("--spark-home"), Master = One("--master"),
@@ -70,14 +72,14 @@ internal static class SparkConnectCommandValues
             Marathon = One("--marathon"),
             AllowHttpMarathon = byKey.TryGetValue("allowhttpmarathon", out var allowHttp) && allowHttp.ValueKind == JsonValueKind.True,
             Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
-            UnclosedQuote = RepeatedParameter.HasUnclosedQuote(command, directive),
-            StrayWords = RepeatedParameter.StrayWords(command, directive),
+            UnclosedQuote = line?.UnclosedQuote ?? false,
+            StrayWords = line?.StrayWords ?? [],
             // An option written without its value (`--spark-home` at the end of the line) arrives as "", not as absent.
             EmptyOptions = (options ?? new Dictionary<string, JsonElement>()).Where(kv => kv.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
                                              && (Strings(kv.Value) ?? []).All(string.IsNullOrWhiteSpace)
                                              && (Strings(kv.Value) ?? []).Count > 0)
                 .Select(kv => kv.Key)
-                .Concat(RepeatedParameter.OptionsWithoutValue(command, directive))
+                .Concat(line?.OptionsWithoutValue ?? [])
                 .Select(MagicLine.OptionName).Distinct().ToArray(),
         };
     }

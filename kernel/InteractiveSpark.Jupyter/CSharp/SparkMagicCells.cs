@@ -241,7 +241,9 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             var message = $"{name}: cancelled after {progress.Elapsed}: the Spark operation is interrupted on the server.";
-            progress.Finish(message, always: true);
+
+            // The error says it all; a progress line already shown only stops counting.
+            progress.Finish($"{name}: interrupted after {progress.Elapsed}", always: false);
             return CellOutcome.Error("Interrupted", message);
         }
         catch (SparkException e)

@@ -62,7 +62,7 @@ internal static class KernelCommand
     }
 
     /// <summary>How to start this very ispark again: its apphost, or dotnet with its assembly when run as `dotnet ispark.dll`.</summary>
-    private static string[] Launcher()
+    internal static string[] Launcher()
     {
         var process = Environment.ProcessPath ?? "ispark";
         var assembly = typeof(KernelCommand).Assembly.Location;

@@ -36,10 +36,16 @@ internal static class RunCommand
         var sparkMaster = new Option<string>("--spark-master") { Description = "The master of --spark local.", DefaultValueFactory = _ => "local[2]" };
         var sparkMemory = new Option<string>("--spark-driver-memory") { Description = "The driver heap of --spark local.", DefaultValueFactory = _ => "1g" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines; only the result line." };
+        var kernel = new Option<string>("--kernel")
+        {
+            Description = "The kernel the cells run on: dotnet-interactive (the .NET Interactive tool with the extension) or interactivespark (this tool's own Jupyter kernel, magics built in).",
+            DefaultValueFactory = _ => "dotnet-interactive",
+        };
+        kernel.AcceptOnlyFromAmong("dotnet-interactive", "interactivespark");
 
         var command = new Command("run", "Run a notebook headless (papermill's way): parameters injected, every cell executed, the executed notebook written. Exit codes: 0 ok, 1 a cell failed, 2 bad input, 3 timeout, 4 kernel or extension failure.")
         {
-            notebook, parameters, output, timeout, kernelLog, packages, noExtension, startTimeout, spark, sparkMaster, sparkMemory, quiet,
+            notebook, parameters, output, timeout, kernelLog, packages, noExtension, startTimeout, spark, sparkMaster, sparkMemory, quiet, kernel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,7 +62,8 @@ internal static class RunCommand
                 parse.GetValue(quiet),
                 parse.GetValue(spark) == "local"
                     ? new LocalSparkServerOptions { Master = parse.GetValue(sparkMaster)!, DriverMemory = parse.GetValue(sparkMemory)!, UiPort = null, LoggerFactory = CliLog.Factory }
-                    : null);
+                    : null,
+                parse.GetValue(kernel) == "interactivespark" ? [.. KernelCommand.Launcher(), "kernel"] : null);
             return await ExecuteAsync(run, Console.Error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -65,7 +72,8 @@ internal static class RunCommand
     /// <summary>What <c>ispark run</c> was asked.</summary>
     internal sealed record RunRequest(
         string Notebook, IReadOnlyList<string> Parameters, string? Output, double? TimeoutSeconds, string? KernelLog,
-        string? Packages, bool LoadExtension, double StartTimeoutSeconds, bool Quiet, LocalSparkServerOptions? LocalSpark = null);
+        string? Packages, bool LoadExtension, double StartTimeoutSeconds, bool Quiet, LocalSparkServerOptions? LocalSpark = null,
+        IReadOnlyList<string>? InteractiveSparkKernel = null);
 
     /// <summary>Runs the notebook, writes progress and the result line to <paramref name="console"/>, returns the exit code.</summary>
     internal static async Task<int> ExecuteAsync(RunRequest request, TextWriter console, CancellationToken cancellationToken)
@@ -135,6 +143,7 @@ internal static class RunCommand
                 Progress = request.Quiet ? null : p => console.WriteLine(Line(p)),
                 Status = request.Quiet ? null : line => console.WriteLine($"ispark run: {line}"),
                 LocalSpark = request.LocalSpark,
+                InteractiveSparkKernel = request.InteractiveSparkKernel,
             };
             var name = Path.GetFileName(request.Notebook);
             if (!request.Quiet)

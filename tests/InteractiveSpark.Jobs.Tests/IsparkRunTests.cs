@@ -70,6 +70,29 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
     }
 
     [Fact]
+    public async Task The_template_runs_on_the_interactivespark_kernel_and_a_failing_cell_is_one_line_there_too()
+    {
+        var (result, output) = await RunTemplateAsync("--kernel", "interactivespark", "-p", "day=2026-11-02", "-p", "rows=2000", "-p", "threshold=0.75");
+
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Output.Should().NotContain("loading the InteractiveSpark extension", "the kernel has the magics built in");
+        var notebook = OutputNotebook.Load(output);
+        OutputNotebook.OutputText(notebook.Cell("query")).Should().Be("day 2026-11-02, nightly: 500 of 2000 rows at or above 0.75, total 874750\n");
+        var table = notebook.Cell("result");
+        OutputNotebook.OutputTypes(table).Should().Equal("execute_result");
+        table["outputs"]![0]!["data"]!["text/html"].Should().NotBeNull("the result renders as an HTML table");
+        OutputNotebook.OutputText(table).Should().Contain("874750");
+        OutputNotebook.OutputText(notebook.Cell("connect")).Should().StartWith("spark: Spark 4.");
+        File.ReadAllText(output).Should().NotContain(spark.Token);
+
+        var (failed, failedOutput) = await RunTemplateAsync("--kernel", "interactivespark", "-p", "day=not-a-date");
+        failed.ExitCode.Should().Be(1, failed.Output);
+        failed.Output.Should().MatchRegex(@"cell 7 \(id 'query': var report = await spark\.SqlAsync\(\) failed: .*CAST_INVALID_INPUT");
+        failed.Output.Should().NotContain("SparkException").And.NotContain("   at ");
+        ((int?)OutputNotebook.Load(failedOutput).Cell("result")["execution_count"]).Should().BeNull("the cells after a failure do not run");
+    }
+
+    [Fact]
     public async Task A_parameter_that_does_not_parse_as_its_defaults_type_is_refused_before_anything_runs()
     {
         var (result, output) = await RunTemplateAsync("-p", "rows=many");

@@ -13,7 +13,7 @@ namespace InteractiveSpark.Jobs.Execution;
 /// packages (deprecated upstream); the tool is the same kernel Jupyter and VS Code use. Owns the process: dispose quits
 /// it (Quit command, then SIGTERM, then kill), so that the notebook's sessions are stopped by the kernel's own disposal.
 /// </summary>
-public sealed class InteractiveKernelProcess : IAsyncDisposable
+public sealed class InteractiveKernelProcess : INotebookKernel
 {
     private readonly Process _process;
     private readonly TextWriter? _log;

@@ -29,6 +29,12 @@ public sealed record NotebookRunOptions
         typeof(NotebookRunOptions).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0.1.0";
 
+    /// <summary>
+    /// The command that starts the InteractiveSpark kernel (its argv without the connection file, e.g. <c>ispark kernel</c>):
+    /// the cells then run on it; null runs them on dotnet-interactive with the extension loaded.
+    /// </summary>
+    public IReadOnlyList<string>? InteractiveSparkKernel { get; init; }
+
     /// <summary>The kernel: tool path, environment, start timeout, log. Its working folder is the notebook's folder unless set.</summary>
     public KernelProcessOptions Kernel { get; init; } = new();
 
@@ -200,10 +206,12 @@ public static class NotebookRunner
     private static async Task<(NotebookRunStatus Status, int? FailedCell, string? Error)> ExecuteAsync(
         Notebook notebook, NotebookRunOptions options, KernelProcessOptions kernelOptions, CancellationToken cancellationToken)
     {
-        InteractiveKernelProcess kernel;
+        INotebookKernel kernel;
         try
         {
-            kernel = await InteractiveKernelProcess.StartAsync(kernelOptions, cancellationToken).ConfigureAwait(false);
+            kernel = options.InteractiveSparkKernel is { Count: > 0 } command
+                ? await JupyterKernelProcess.StartAsync(command, kernelOptions, cancellationToken).ConfigureAwait(false)
+                : await InteractiveKernelProcess.StartAsync(kernelOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (KernelStartException e)
         {
@@ -217,10 +225,11 @@ public static class NotebookRunner
         await using (kernel.ConfigureAwait(false))
         {
             var codeCells = notebook.Cells.Select((cell, index) => (cell, index)).Where(c => c.cell.IsCode && c.cell.Source.Trim().Length > 0).ToArray();
-            if (options.LoadExtension && !notebook.Cells.Any(c => c.IsCode && c.Source.Contains("nuget: InteractiveSpark.Interactive", StringComparison.OrdinalIgnoreCase)))
+            // The InteractiveSpark kernel has the magics built in: only dotnet-interactive loads the extension.
+            if (options.LoadExtension && kernel is InteractiveKernelProcess dotnetInteractive && !notebook.Cells.Any(c => c.IsCode && c.Source.Contains("nuget: InteractiveSpark.Interactive", StringComparison.OrdinalIgnoreCase)))
             {
                 options.Status?.Invoke($"loading the InteractiveSpark extension {options.ExtensionVersion}");
-                var loaded = await LoadExtensionAsync(kernel, options, cancellationToken).ConfigureAwait(false);
+                var loaded = await LoadExtensionAsync(dotnetInteractive, options, cancellationToken).ConfigureAwait(false);
                 if (loaded is not null)
                 {
                     return (cancellationToken.IsCancellationRequested ? NotebookRunStatus.Cancelled : NotebookRunStatus.KernelFailed, null, loaded);

@@ -57,9 +57,26 @@ public sealed class NotebookExecutionTests(CSharpCellsFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Nbconvert_executes_the_quickstart_written_for_the_extension_unchanged_on_this_kernel()
+    {
+        var folder = KernelTool.NewRunFolder("nbconvert-quickstart");
+        var output = Path.Combine(folder, "quickstart.out.ipynb");
+        var (exitCode, log) = await KernelTool.ExecuteNotebookAsync(Path.Combine(KernelTool.Root, "notebooks", "quickstart.ipynb"), output);
+
+        exitCode.Should().Be(0, log);
+        var text = await File.ReadAllTextAsync(output);
+        var cells = JsonNode.Parse(text)!["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").ToList();
+        Text(Outputs(cells[0]).Single()["text"]).Should().StartWith("Skipped: a cell for .NET Interactive only");
+        Outputs(cells[1]).Should().BeEmpty("#r of the extension's package: its magics are built in");
+        var all = string.Join("\n", cells.SelectMany(Outputs).Select(o => Text(o["text"]) + Data(o, "text/plain") + Data(o, "text/html")));
+        all.Should().Contain("dev: Spark 4.").And.Contain("square").And.Contain("even boolean").And.Contain("dev: stopped");
+        cells.SelectMany(Outputs).Should().NotContain(o => (string?)o["output_type"] == "error", log);
+    }
+
     private static string Text(JsonNode? text) => text is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)text ?? "";
 
     private static List<JsonNode> Outputs(JsonNode? cell) => [.. cell!["outputs"]!.AsArray().Select(o => o!)];
 
-    private static string Data(JsonNode output, string mime) => output["data"]![mime] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)output["data"]![mime] ?? "";
+    private static string Data(JsonNode output, string mime) => output["data"]?[mime] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)output["data"]?[mime] ?? "";
 }

@@ -93,6 +93,12 @@ public sealed partial class CSharpCells : IKernelLanguage
             _globals.Enter(output, cancellation);
             try
             {
+                if (IsDotNetInteractiveOnly(code))
+                {
+                    output.Stream("stdout", "Skipped: a cell for .NET Interactive only (this kernel has the InteractiveSpark magics built in).\n");
+                    return CellOutcome.Ok;
+                }
+
                 return await _magics.TryExecuteAsync(code, output, cancellation).ConfigureAwait(false)
                     ?? await RunAsync(code, output, cancellation).ConfigureAwait(false);
             }
@@ -107,6 +113,13 @@ public sealed partial class CSharpCells : IKernelLanguage
             _gate.Release();
         }
     }
+
+    /// <summary>The first line that marks a cell of a notebook written for both hosts as .NET Interactive's setup (loading the extension).</summary>
+    public const string DotNetInteractiveOnlyMarker = "// .NET Interactive only";
+
+    /// <summary>Whether the cell's first line is <see cref="DotNetInteractiveOnlyMarker"/>: this kernel skips it.</summary>
+    private static bool IsDotNetInteractiveOnly(string code) =>
+        code.TrimStart().StartsWith(DotNetInteractiveOnlyMarker, StringComparison.Ordinal);
 
     /// <summary>The C# part of a cell whose magics ran (the gate is held).</summary>
     internal Task<CellOutcome> RunCSharpAsync(string code, ICellOutput output, CancellationToken cancellation) => RunAsync(code, output, cancellation);

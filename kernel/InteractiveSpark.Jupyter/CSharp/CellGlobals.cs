@@ -15,12 +15,16 @@ public sealed class CellGlobals
     /// <summary>Cancelled when the user interrupts the running cell: pass it to long operations.</summary>
     public CancellationToken Cancellation { get; internal set; }
 
+    /// <summary>The globals of the cell running in this flow (for helpers a cell calls, such as <c>df.DisplayAsync()</c>).</summary>
+    internal static AsyncLocal<CellGlobals?> Current { get; } = new();
+
     internal ICellOutput Output => _output ?? throw new InvalidOperationException("no cell is running");
 
     internal void Enter(ICellOutput output, CancellationToken cancellation)
     {
         _output = output;
         Cancellation = cancellation;
+        Current.Value = this;
     }
 
     /// <summary>A value a magic hands to the cells (the session of <c>#!spark-connect</c>) while it declares its variable.</summary>

@@ -4,13 +4,20 @@
 
   cold start   process start to the reply of the first executed cell (`1+1`), median of --starts starts
   round trip   execute_request of `1+1` to its execute_reply, p50 and p95 of --trips cells on a warm kernel
+  quickstart   notebooks/quickstart.ipynb, unchanged, executed end to end by nbconvert's ExecutePreprocessor (kernel start, local Spark
+               started by the notebook, every cell, kernel stop), --quickstarts times, alternating kernels
+               (.NET Interactive loads the extension from artifacts/packages: pack it first)
 
-Usage: bench/kernel/kernel_bench.py [--starts 3] [--trips 200] [--kernels interactivespark-csharp,.net-csharp]
+Usage: bench/kernel/kernel_bench.py [--starts 3] [--trips 200] [--quickstarts 2] [--kernels interactivespark-csharp,.net-csharp]
 (JUPYTER_PATH must find both kernelspecs: `ispark kernel install --user` and .ci/install-notebook-tools.)
 """
 import argparse
+import os
 import statistics
 import time
+
+import nbformat
+from nbconvert.preprocessors import ExecutePreprocessor
 
 from jupyter_client.manager import KernelManager
 
@@ -62,10 +69,20 @@ def round_trips(name, trips):
         manager.shutdown_kernel(now=True)
 
 
+def quickstart(name):
+    """Seconds to execute the quickstart notebook, unchanged, on kernel `name` (every cell must succeed)."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "notebooks")
+    notebook = nbformat.read(os.path.join(folder, "quickstart.ipynb"), as_version=4)
+    started = time.perf_counter()
+    ExecutePreprocessor(timeout=600, kernel_name=name).preprocess(notebook, {"metadata": {"path": folder}})
+    return time.perf_counter() - started
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--trips", type=int, default=200)
+    parser.add_argument("--quickstarts", type=int, default=2)
     parser.add_argument("--kernels", default="interactivespark-csharp,.net-csharp")
     args = parser.parse_args()
     kernels = args.kernels.split(",")
@@ -75,14 +92,22 @@ def main():
         for name in order:
             starts[name].append(cold_start(name))
     trips = {name: round_trips(name, args.trips) for name in kernels}
+    quick = {k: [] for k in kernels}
+    for round_ in range(args.quickstarts):
+        order = kernels if round_ % 2 == 0 else list(reversed(kernels))
+        for name in order:
+            quick[name].append(quickstart(name))
     base = kernels[-1]
-    print(f"| kernel | cold start to first cell, median of {args.starts} (s) | ratio | 1+1 round trip p50 (ms) | p95 (ms) |")
-    print("| --- | --- | --- | --- | --- |")
+    print(f"| kernel | cold start to first cell, median of {args.starts} (s) | ratio | 1+1 round trip p50 (ms) | p95 (ms) | quickstart end to end, median of {args.quickstarts} (s) | ratio |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for name in kernels:
         cold = statistics.median(starts[name])
         p50, p95 = trips[name]
         ratio = cold / statistics.median(starts[base])
-        print(f"| {name} | {cold:.2f} ({', '.join(f'{s:.2f}' for s in starts[name])}) | {ratio:.2f}x | {p50 * 1000:.2f} | {p95 * 1000:.2f} |")
+        q = statistics.median(quick[name])
+        q_ratio = q / statistics.median(quick[base])
+        print(f"| {name} | {cold:.2f} ({', '.join(f'{s:.2f}' for s in starts[name])}) | {ratio:.2f}x | {p50 * 1000:.2f} | {p95 * 1000:.2f} "
+              f"| {q:.1f} ({', '.join(f'{s:.1f}' for s in quick[name])}) | {q_ratio:.2f}x |")
 
 
 if __name__ == "__main__":

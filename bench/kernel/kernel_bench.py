@@ -69,9 +69,15 @@ def round_trips(name, trips):
         manager.shutdown_kernel(now=True)
 
 
+# Our packages keep version 0.1.0 across rebuilds: .NET Interactive restores the extension into the folder the notebook
+# tests use (a global NuGet cache may hold an older 0.1.0).
+REPOSITORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+os.environ.setdefault("NUGET_PACKAGES", os.path.join(REPOSITORY, "artifacts", "notebook-tests", "nuget-packages"))
+
+
 def quickstart(name):
     """Seconds to execute the quickstart notebook, unchanged, on kernel `name` (every cell must succeed)."""
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "notebooks")
+    folder = os.path.join(REPOSITORY, "notebooks")
     notebook = nbformat.read(os.path.join(folder, "quickstart.ipynb"), as_version=4)
     started = time.perf_counter()
     ExecutePreprocessor(timeout=600, kernel_name=name).preprocess(notebook, {"metadata": {"path": folder}})

@@ -31,11 +31,17 @@ internal static class SubmitCommand
         var constraints = new Option<string[]>("--constraint") { Description = "marathon: a constraint field:OPERATOR[:value], e.g. hostname:UNIQUE (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var labels = new Option<string[]>("--label") { Description = "A label key=value on the job's container or app (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var startupTimeout = new Option<double>("--startup-timeout") { Description = "marathon: seconds Marathon may take to run the task and its gateway to answer.", DefaultValueFactory = _ => 300 };
+        var kernel = new Option<string>("--kernel")
+        {
+            Description = "docker: the kernel the job's cells run on, dotnet-interactive or interactivespark (this tool's own Jupyter kernel).",
+            DefaultValueFactory = _ => "dotnet-interactive",
+        };
+        kernel.AcceptOnlyFromAmong("dotnet-interactive", "interactivespark");
         var jobHost = new Option<string?>("--job-host") { Description = "marathon: the address of the task's agent when its name (Marathon's task host) does not resolve here." };
         var command = new Command("submit", "Run a notebook as a containerised job in the cluster, with a Spark of its own; wait for it (or --detach), bring back the executed notebook and the logs, remove the container. Exit code: the job's (as ispark run's), 2 bad input, 4 the job did not start.")
         {
             notebook, launcher, parameters, output, detach, image, name, prefix, cpus, memory, timeout, jobTimeout, sparkMaster, sparkMemory,
-            marathon, group, constraints, labels, startupTimeout, jobHost,
+            marathon, group, constraints, labels, startupTimeout, jobHost, kernel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -76,6 +82,12 @@ internal static class SubmitCommand
 
             if (parse.GetValue(launcher) == "marathon")
             {
+                if (parse.GetValue(kernel) != "dotnet-interactive")
+                {
+                    console.WriteLine("ispark submit: --kernel interactivespark is not on --launcher marathon yet: its jobs run on dotnet-interactive.");
+                    return ExitCodes.BadInput;
+                }
+
                 MarathonJobLauncher marathonLauncher;
                 try
                 {
@@ -127,6 +139,7 @@ internal static class SubmitCommand
                 JobTimeout = jobTimeoutValue,
                 SparkMaster = parse.GetValue(sparkMaster)!,
                 DriverMemory = parse.GetValue(sparkMemory)!,
+                Kernel = parse.GetValue(kernel)!,
                 LoggerFactory = CliLog.Factory,
             };
             DockerJobLauncher launcherInstance;

@@ -47,6 +47,25 @@ public sealed class IsparkSubmitDockerTests(JobImageFixture image) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_submitted_job_runs_on_the_interactivespark_kernel_in_its_container()
+    {
+        var folder = IsparkTool.NewRunFolder();
+        var submit = await IsparkTool.RunAsync(
+            ["submit", Template, "--launcher", "docker", "--kernel", "interactivespark", "--image", image.Image, "-p", "day=2026-11-03", "-p", "rows=400", "-o", "out", "--prefix", "ispark-test"],
+            folder, null, TimeSpan.FromMinutes(5));
+
+        submit.ExitCode.Should().Be(0, submit.Output);
+        submit.Output.Should().Contain("[6/6] cell 9 (id 'result': report) ok").And.NotContain("loading the InteractiveSpark extension");
+        var notebook = OutputNotebook.Load(Path.Combine(folder, "out", "job-template.out.ipynb"));
+        OutputNotebook.OutputText(notebook.Cell("query")).Should().Be("day 2026-11-03, nightly: 200 of 400 rows at or above 0.5, total 59900\n");
+        File.ReadAllText(Path.Combine(folder, "out", "kernel.log")).Should().Contain("< execute_reply ok", "the kernel log records the Jupyter protocol exchange");
+
+        var marathon = await IsparkTool.RunAsync(["submit", Template, "--launcher", "marathon", "--marathon", "http://127.0.0.1:1", "--kernel", "interactivespark"], folder);
+        marathon.ExitCode.Should().Be(2);
+        marathon.Output.Trim().Should().Be("ispark submit: --kernel interactivespark is not on --launcher marathon yet: its jobs run on dotnet-interactive.");
+    }
+
+    [Fact]
     public async Task A_detached_job_is_listed_its_logs_follow_and_collecting_it_brings_back_the_failure_and_removes_it()
     {
         var folder = IsparkTool.NewRunFolder();

@@ -109,7 +109,7 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
         var command = new List<string>
         {
             "run", $"{JobFolder}/in/{stem}.ipynb", "-o", $"{JobFolder}/out/{stem}.out.ipynb", "--kernel-log", $"{JobFolder}/out/kernel.log",
-            "--spark", "local", "--spark-master", o.SparkMaster, "--spark-driver-memory", o.DriverMemory,
+            "--spark", "local", "--spark-master", o.SparkMaster, "--spark-driver-memory", o.DriverMemory, "--kernel", o.Kernel,
         };
         if (o.CellTimeout is { } cellTimeout)
         {

@@ -33,6 +33,9 @@ public sealed record DockerJobOptions
     /// <summary>The master of the job's own Spark (a Spark Connect server in the container). Default <c>local[2]</c>.</summary>
     public string SparkMaster { get; init; } = "local[2]";
 
+    /// <summary>The kernel the cells run on in the container: <c>dotnet-interactive</c> (default) or <c>interactivespark</c>.</summary>
+    public string Kernel { get; init; } = "dotnet-interactive";
+
     /// <summary>The driver heap of the job's own Spark. Default 1g.</summary>
     public string DriverMemory { get; init; } = "1g";
 

@@ -26,11 +26,13 @@ public sealed class JupyterKernelProcess : INotebookKernel
     private readonly DealerSocket _control;
     private readonly string _session = Guid.NewGuid().ToString("N");
     private readonly Queue<string> _stderr = new();
+    private readonly TextWriter? _log;
     private bool _disposed;
 
-    private JupyterKernelProcess(Process process, string connectionFile, ConnectionInfo connection)
+    private JupyterKernelProcess(Process process, string connectionFile, ConnectionInfo connection, TextWriter? log)
     {
         _process = process;
+        _log = log;
         _connectionFile = connectionFile;
         _signer = new MessageSigner(connection.Key);
         _shell = new DealerSocket(connection.Address(connection.ShellPort));
@@ -96,7 +98,7 @@ public sealed class JupyterKernelProcess : INotebookKernel
             throw new KernelStartException($"the InteractiveSpark kernel ({command[0]}) did not start: {e.Message}");
         }
 
-        var kernel = new JupyterKernelProcess(process, file, connection);
+        var kernel = new JupyterKernelProcess(process, file, connection, options.Log);
         process.OutputDataReceived += (_, e) => kernel.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => kernel.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -162,6 +164,7 @@ public sealed class JupyterKernelProcess : INotebookKernel
 
     private KernelCommandResult Execute(string code, Action<KernelEvent> onEvent, CancellationToken cancellationToken)
     {
+        Log("> execute_request " + code);
         var request = Send(_shell, "execute_request", new JsonObject
         {
             ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
@@ -216,6 +219,7 @@ public sealed class JupyterKernelProcess : INotebookKernel
             }
         }
 
+        Log($"< execute_reply {(string?)reply["status"]}{(error is null ? "" : ": " + error)}");
         return (string?)reply["status"] == "ok"
             ? new KernelCommandResult(true, null)
             : new KernelCommandResult(false, error ?? $"{(string?)reply["ename"]}: {(string?)reply["evalue"]}");
@@ -284,6 +288,7 @@ public sealed class JupyterKernelProcess : INotebookKernel
             return;
         }
 
+        Log("! " + line);
         lock (_stderr)
         {
             _stderr.Enqueue(line);
@@ -291,6 +296,23 @@ public sealed class JupyterKernelProcess : INotebookKernel
             {
                 _stderr.Dequeue();
             }
+        }
+    }
+
+    /// <summary>One line of the kernel log (<c>--kernel-log</c>): what was sent and how it ended, and the kernel's own output; tokens masked.</summary>
+    private void Log(string line)
+    {
+        if (_log is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Write(DateTimeOffset.UtcNow.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
+            _log.Write(' ');
+            _log.WriteLine(InteractiveKernelProcess.Redact(line));
+            _log.Flush();
         }
     }
 

@@ -13,8 +13,8 @@ public sealed class SqlCompletion
     // Functions change rarely (a UDF registration) and their list is long (~500 built-ins): kept briefly per session.
     private static readonly TimeSpan FunctionsKeptFor = TimeSpan.FromSeconds(30);
 
-    // A completion is asked while typing: a slow catalog must not hold the editor.
-    private static readonly TimeSpan CatalogTimeout = TimeSpan.FromSeconds(3);
+    // A completion is asked while typing: a slow catalog must not hold the editor for long. What arrived in time is used.
+    private static readonly TimeSpan CatalogTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly string[] Keywords =
     [
@@ -30,7 +30,7 @@ public sealed class SqlCompletion
 
     /// <summary>
     /// The completions at <paramref name="cursor"/> of <paramref name="sql"/> on <paramref name="session"/>, and the span
-    /// of <paramref name="sql"/> they replace. A catalog that does not answer within 3 s gives keywords only.
+    /// of <paramref name="sql"/> they replace. What the catalog has not answered within 10 s is left out (keywords always come).
     /// </summary>
     public async Task<(IReadOnlyList<string> Matches, int Start, int End)> CompleteAsync(
         SparkSession session, string sql, int cursor, CancellationToken cancellation)
@@ -68,6 +68,7 @@ public sealed class SqlCompletion
             candidates = qualifier is null ? Keywords : [];
         }
 
+        cancellation.ThrowIfCancellationRequested();
         var matches = candidates
             .Where(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase)
@@ -78,20 +79,34 @@ public sealed class SqlCompletion
 
     private async Task<IEnumerable<string>> EverythingAsync(SparkSession session, string sql, CancellationToken cancellation)
     {
-        var tables = await session.Catalog.ListTablesAsync(cancellationToken: cancellation).ConfigureAwait(false);
-        var databases = await session.Catalog.ListDatabasesAsync(cancellationToken: cancellation).ConfigureAwait(false);
-        var named = tables.Where(t => sql.Contains(t.Name, StringComparison.OrdinalIgnoreCase)).ToList();
-        var columns = new List<string>();
-        foreach (var table in named)
+        // Each part on its own: the tables (what is typed most) are not lost to a slow function list.
+        var names = new List<string>();
+        async Task Add(Func<Task<IEnumerable<string>>> part)
         {
-            columns.AddRange((await session.Catalog.ListColumnsAsync(table.Name, cancellationToken: cancellation).ConfigureAwait(false)).Select(c => c.Name));
+            try
+            {
+                names.AddRange(await part().ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is SparkException or OperationCanceledException)
+            {
+                // Left out (a refusal, or the time for completion is up); the others still count.
+            }
         }
 
-        return columns
-            .Concat(tables.Select(t => t.Name))
-            .Concat(databases.Select(d => d.Name))
-            .Concat(await FunctionsAsync(session, cancellation).ConfigureAwait(false))
-            .Concat(Keywords);
+        await Add(async () =>
+        {
+            var tables = await session.Catalog.ListTablesAsync(cancellationToken: cancellation).ConfigureAwait(false);
+            var columns = new List<string>();
+            foreach (var table in tables.Where(t => sql.Contains(t.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                columns.AddRange((await session.Catalog.ListColumnsAsync(table.Name, cancellationToken: cancellation).ConfigureAwait(false)).Select(c => c.Name));
+            }
+
+            return columns.Concat(tables.Select(t => t.Name));
+        }).ConfigureAwait(false);
+        await Add(async () => (await session.Catalog.ListDatabasesAsync(cancellationToken: cancellation).ConfigureAwait(false)).Select(d => d.Name)).ConfigureAwait(false);
+        await Add(async () => await FunctionsAsync(session, cancellation).ConfigureAwait(false)).ConfigureAwait(false);
+        return names.Concat(Keywords);
     }
 
     private static async Task<IEnumerable<string>> QualifiedAsync(SparkSession session, string qualifier, CancellationToken cancellation)

@@ -497,6 +497,38 @@ public sealed class DataFrame
     public DataFrame WithWatermark(string eventTime, string delayThreshold) =>
         With(r => r.WithWatermark = new P.WithWatermark { Input = Relation, EventTime = eventTime, DelayThreshold = delayThreshold });
 
+    /// <summary>
+    /// Collects the aggregate <paramref name="metric"/> (and <paramref name="metrics"/>) while this DataFrame runs, as
+    /// PySpark's <c>df.observe(observation, ...)</c>: after an action on the DataFrame returned, <see cref="Observation.Values"/>
+    /// holds them by column name. Each metric is an aggregate expression with a name, e.g.
+    /// <c>Functions.Count(Functions.Lit(1)).Alias("rows")</c>. An <see cref="Observation"/> serves one DataFrame.
+    /// </summary>
+    public DataFrame Observe(Observation observation, Column metric, params Column[] metrics)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        var observed = Observe(observation.Name, metric, metrics);
+        observation.Attach();
+        Session.RegisterObservation(observation);
+        return observed;
+    }
+
+    /// <summary>
+    /// Collects named aggregate metrics while this DataFrame runs under the name <paramref name="name"/> (PySpark's
+    /// <c>df.observe(name, ...)</c>): a streaming query reports them in its progress; for batch queries pass an
+    /// <see cref="Observation"/> instead to read them.
+    /// </summary>
+    public DataFrame Observe(string name, Column metric, params Column[] metrics)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(metrics);
+        return With(r =>
+        {
+            r.CollectMetrics = new P.CollectMetrics { Input = Relation, Name = name };
+            r.CollectMetrics.Metrics.Add(Exprs([metric, .. metrics]));
+        });
+    }
+
     // ================================================================ writing
 
     /// <summary>Saves the content to files or tables (the v1 writer): <c>await df.Write.Mode("overwrite").ParquetAsync(path)</c>.</summary>
@@ -528,6 +560,33 @@ public sealed class DataFrame
     public Task CreateOrReplaceGlobalTempViewAsync(string name, CancellationToken cancellationToken = default) => CreateViewAsync(name, true, true, cancellationToken);
     /// <summary>Registers a global temporary view (<c>global_temp.name</c>); fails if the name is taken.</summary>
     public Task CreateGlobalTempViewAsync(string name, CancellationToken cancellationToken = default) => CreateViewAsync(name, true, false, cancellationToken);
+
+    /// <summary>
+    /// Checkpoints this DataFrame to the checkpoint directory (PySpark's <c>df.checkpoint</c>): the DataFrame returned
+    /// reads the saved data, its plan truncated there. <paramref name="eager"/> (the default) saves it now; otherwise at
+    /// the first action. The server keeps it as a cached relation of the session until the DataFrame returned (and every
+    /// DataFrame built from it) is no longer referenced, then the client releases it, as PySpark does.
+    /// </summary>
+    public Task<DataFrame> CheckpointAsync(bool eager = true, CancellationToken cancellationToken = default) =>
+        CheckpointAsync(local: false, eager, null, cancellationToken);
+
+    /// <summary>
+    /// Checkpoints this DataFrame in the executors' storage (PySpark's <c>df.localCheckpoint</c>: faster than
+    /// <see cref="CheckpointAsync(bool, CancellationToken)"/>, lost with an executor), at <paramref name="storageLevel"/>
+    /// when given; released as <see cref="CheckpointAsync(bool, CancellationToken)"/>'s result is.
+    /// </summary>
+    public Task<DataFrame> LocalCheckpointAsync(bool eager = true, StorageLevel? storageLevel = null, CancellationToken cancellationToken = default) =>
+        CheckpointAsync(local: true, eager, storageLevel, cancellationToken);
+
+    private async Task<DataFrame> CheckpointAsync(bool local, bool eager, StorageLevel? storageLevel, CancellationToken ct)
+    {
+        var checkpoint = new P.CheckpointCommand { Relation = Relation, Local = local, Eager = eager };
+        if (storageLevel is not null) checkpoint.StorageLevel = storageLevel.ToProto();
+        var responses = await Session.RunCommandAsync(new P.Command { CheckpointCommand = checkpoint }, null, ct).ConfigureAwait(false);
+        var cached = responses.Select(r => r.CheckpointCommandResult?.Relation).FirstOrDefault(r => r is not null)
+            ?? throw new SparkException("The Spark server answered the checkpoint without the checkpointed DataFrame.");
+        return Session.CachedRemoteDataFrame(cached);
+    }
 
     /// <summary>Caches the result with the default storage level (memory and disk) once it is computed. Returns this DataFrame.</summary>
     public async Task<DataFrame> CacheAsync(CancellationToken cancellationToken = default)

@@ -84,6 +84,26 @@ public sealed partial class SparkSession
         return new DataFrame(this, DataFrame.NewRelation(this, r => r.LocalRelation = local));
     }
 
+    /// <summary>
+    /// A DataFrame of local rows of any size (one value per field of <paramref name="schema"/>, converted as
+    /// <see cref="CreateDataFrame"/> does), as PySpark's <c>createDataFrame</c>: Arrow data up to the server's
+    /// <c>spark.sql.session.localRelationCacheThreshold</c> (or <see cref="SparkSessionOptions.LocalRelationCacheThreshold"/>)
+    /// goes inline in the plan; larger data is uploaded before this returns, in chunks of the server's
+    /// <c>spark.sql.session.localRelationChunkSizeBytes</c> / <c>...ChunkSizeRows</c>, each sent as soon as it is full,
+    /// so the client holds one chunk at a time whatever the size (the rows are read once, as they are enumerated).
+    /// </summary>
+    public async Task<DataFrame> CreateDataFrameAsync(IEnumerable<IReadOnlyList<object?>> rows, StructType schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(schema);
+        var (relation, upload) = await LocalRelationUpload.SendAsync(this, rows, schema, cancellationToken).ConfigureAwait(false);
+        LastLocalRelationChunks = upload.ChunkCount;
+        return new DataFrame(this, relation);
+    }
+
+    /// <summary>How many cached chunks the last <see cref="CreateDataFrameAsync"/> uploaded (0: it went inline); for tests.</summary>
+    internal int LastLocalRelationChunks { get; private set; }
+
     /// <summary>Runs a command and drains its responses (returned for commands that answer, such as SQL).</summary>
     internal async Task<List<P.ExecutePlanResponse>> RunCommandAsync(P.Command command, ExecutionOptions? options, CancellationToken ct)
     {

@@ -20,6 +20,7 @@ public sealed partial class SparkSession : IAsyncDisposable
     {
         Client = client;
         Conf = new RuntimeConfig(client);
+        client.ObservedMetricsReceived += OnObservedMetrics;
     }
 
     /// <summary>

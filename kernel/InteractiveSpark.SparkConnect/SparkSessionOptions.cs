@@ -88,6 +88,21 @@ public sealed record SparkSessionOptions
     public int ReleaseEveryResponses { get; init; } = 16;
 
     /// <summary>
+    /// The largest piece of a result batch the client asks the server to send in one response (bytes), so that a row
+    /// larger than <see cref="MaxReceiveMessageSize"/> still arrives: every execution allows Arrow batch chunking
+    /// (<c>ResultChunkingOptions</c>) and the client puts the pieces back together. Null (the default) leaves the size to
+    /// the server (<c>spark.connect.session.resultChunking.maxChunkSize</c>, which also caps this value).
+    /// </summary>
+    public long? ResultChunkSize { get; init; }
+
+    /// <summary>
+    /// Up to how many bytes of Arrow data <c>CreateDataFrameAsync</c> sends inline in the plan; larger local data is
+    /// uploaded as cached artifacts in chunks (a <c>ChunkedCachedLocalRelation</c>). Null (the default) takes the
+    /// server's <c>spark.sql.session.localRelationCacheThreshold</c>, as PySpark does.
+    /// </summary>
+    public long? LocalRelationCacheThreshold { get; init; }
+
+    /// <summary>
     /// Where the session logs (connects, reattaches, failures; every line names the session id, none holds the token).
     /// Null (the default) logs nothing; a notebook or the <c>ispark</c> tool passes the product's Serilog-backed factory.
     /// </summary>
@@ -126,6 +141,12 @@ public sealed record SparkSessionOptions
         {
             throw new ArgumentException(
                 $"SparkSessionOptions.ReleaseEveryResponses must be positive; got {ReleaseEveryResponses}.", nameof(ReleaseEveryResponses));
+        }
+
+        if (ResultChunkSize is <= 0 || LocalRelationCacheThreshold is < 0)
+        {
+            throw new ArgumentException(
+                "SparkSessionOptions.ResultChunkSize must be positive and LocalRelationCacheThreshold 0 or more.", nameof(ResultChunkSize));
         }
 
         if (PinnedServerCertificateSha256 is not null && NormalizeThumbprint(PinnedServerCertificateSha256).Length != 64)

@@ -90,7 +90,12 @@ public sealed class SparkServerFixture : IAsyncLifetime
                 Master = "local[2]",
                 UiPort = null,
                 // Small fixed shuffle parallelism keeps the many tiny test queries fast on 2 cores (tests/run's server has the same).
-                Conf = new Dictionary<string, string> { ["spark.sql.shuffle.partitions"] = "4" },
+                // df.CheckpointAsync needs a checkpoint folder, which only the server's start sets (tests/run's server has one too).
+                Conf = new Dictionary<string, string>
+                {
+                    ["spark.sql.shuffle.partitions"] = "4",
+                    ["spark.checkpoint.dir"] = Path.Combine(Path.GetTempPath(), $"ispark-test-checkpoints-{Environment.ProcessId}"),
+                },
                 LogFile = Path.Combine(Path.GetTempPath(), $"ispark-test-spark-{Environment.ProcessId}.log"),
             });
             s_users++;

@@ -10,28 +10,37 @@ internal static class LocalArrow
 {
     public static byte[] Encode(IReadOnlyList<IReadOnlyList<object?>> rows, StructType schema)
     {
+        var arrowSchema = Schema(schema);
+        using var ms = new MemoryStream();
+        using (var writer = new ArrowStreamWriter(ms, arrowSchema))
+        {
+            writer.WriteRecordBatch(Batch(rows, schema, arrowSchema, 0));
+            writer.WriteEnd();
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>The Arrow schema of a Spark schema, with the Arrow types Spark expects.</summary>
+    public static Schema Schema(StructType schema) =>
+        new(schema.Fields.Select(f => new Field(f.Name, ArrowType(f.DataType), f.Nullable)).ToList(), null);
+
+    /// <summary>One record batch of <paramref name="rows"/> (<paramref name="firstRow"/>: the index of the first, for messages).</summary>
+    public static RecordBatch Batch(IReadOnlyList<IReadOnlyList<object?>> rows, StructType schema, Schema arrowSchema, long firstRow)
+    {
         var fields = schema.Fields;
         for (int r = 0; r < rows.Count; r++)
         {
             if (rows[r] is null || rows[r].Count != fields.Count)
-                throw new ArgumentException($"Row {r} has {rows[r]?.Count ?? 0} values but the schema has {fields.Count} fields.", nameof(rows));
+                throw new ArgumentException($"Row {firstRow + r} has {rows[r]?.Count ?? 0} values but the schema has {fields.Count} fields.", nameof(rows));
         }
-        var arrowFields = fields.Select(f => new Field(f.Name, ArrowType(f.DataType), f.Nullable)).ToList();
-        var arrowSchema = new Schema(arrowFields, null);
         var columns = new IArrowArray[fields.Count];
+        var values = new object?[rows.Count];
         for (int c = 0; c < fields.Count; c++)
         {
-            var values = new object?[rows.Count];
             for (int r = 0; r < rows.Count; r++) values[r] = rows[r][c];
             columns[c] = Build(fields[c].DataType, values, $"field '{fields[c].Name}'");
         }
-        using var ms = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(ms, arrowSchema))
-        {
-            writer.WriteRecordBatch(new RecordBatch(arrowSchema, columns, rows.Count));
-            writer.WriteEnd();
-        }
-        return ms.ToArray();
+        return new RecordBatch(arrowSchema, columns, rows.Count);
     }
 
     /// <summary>The Arrow type Spark uses for a Spark type (as Spark's ArrowUtils.toArrowType).</summary>
@@ -51,6 +60,7 @@ internal static class LocalArrow
         DateType => AT.Date32Type.Default,
         TimestampType => new AT.TimestampType(AT.TimeUnit.Microsecond, "UTC"),
         TimestampNtzType => new AT.TimestampType(AT.TimeUnit.Microsecond, (string?)null),
+        TimeType => new AT.Time64Type(AT.TimeUnit.Nanosecond),
         ArrayType a => new AT.ListType(new Field("element", ArrowType(a.ElementType), a.ContainsNull)),
         MapType m => new AT.MapType(new Field("key", ArrowType(m.KeyType), false), new Field("value", ArrowType(m.ValueType), m.ValueContainsNull)),
         StructType s => new AT.StructType(s.Fields.Select(f => new Field(f.Name, ArrowType(f.DataType), f.Nullable)).ToList()),
@@ -126,6 +136,14 @@ internal static class LocalArrow
                     DateTime dt => new DateTimeOffset(dt.Ticks, TimeSpan.Zero),
                     DateTimeOffset dto => new DateTimeOffset(dto.DateTime.Ticks, TimeSpan.Zero),
                     _ => throw new ArgumentException($"A timestamp_ntz value of {where} must be a DateTime, not {v.GetType().Name}."),
+                }), b => b.AppendNull(), b => b.Build());
+            case TimeType:
+                // Spark reads TIME as Arrow time64[ns]; a TimeOnly's 100 ns ticks hold every TIME(p) value (p <= 6) exactly.
+                return Fill(new Time64Array.Builder(new AT.Time64Type(AT.TimeUnit.Nanosecond)), values, (b, v) => b.Append(v switch
+                {
+                    TimeOnly t => t.Ticks * 100,
+                    TimeSpan ts when ts >= TimeSpan.Zero && ts < TimeSpan.FromDays(1) => ts.Ticks * 100,
+                    _ => throw new ArgumentException($"A time value of {where} must be a TimeOnly (or a TimeSpan within a day), not {v}."),
                 }), b => b.AppendNull(), b => b.Build());
             case ArrayType a:
                 {

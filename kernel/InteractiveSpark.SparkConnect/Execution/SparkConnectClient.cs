@@ -126,6 +126,9 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
 
     internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>Raised for the observed metrics (<c>df.Observe</c>) an execution's responses carry, whoever reads them.</summary>
+    internal event Action<IReadOnlyList<ExecutePlanResponse.Types.ObservedMetrics>>? ObservedMetricsReceived;
+
     // ---------------------------------------------------------------- tags
 
     /// <summary>Adds a tag to every later ExecutePlan of this session.</summary>
@@ -434,6 +437,14 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         };
         // Reattachable: the server keeps unreleased responses so that a broken stream can be resumed.
         request.RequestOptions.Add(new ExecutePlanRequest.Types.RequestOption { ReattachOptions = new ReattachOptions { Reattachable = true } });
+        // A row larger than a gRPC message then still arrives, in pieces that ArrowResults puts back together.
+        var chunking = new ResultChunkingOptions { AllowArrowBatchChunking = true };
+        if (Options.ResultChunkSize is { } chunkSize)
+        {
+            chunking.PreferredArrowChunkSize = chunkSize;
+        }
+
+        request.RequestOptions.Add(new ExecutePlanRequest.Types.RequestOption { ResultChunkingOptions = chunking });
         request.Tags.Add(GetTags());
         foreach (var tag in options?.Tags ?? [])
         {
@@ -449,6 +460,11 @@ internal sealed partial class SparkConnectClient : IAsyncDisposable
         {
             await foreach (var response in execution.RunAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (response.ObservedMetrics.Count > 0)
+                {
+                    ObservedMetricsReceived?.Invoke(response.ObservedMetrics);
+                }
+
                 yield return response;
             }
         }

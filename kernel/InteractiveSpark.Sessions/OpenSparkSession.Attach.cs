@@ -146,6 +146,26 @@ public sealed partial class OpenSparkSession
     }
 
     /// <summary>
+    /// The sessions an earlier kernel left on this PC (their owner process is gone), each with what its server says now
+    /// (5 s each, in parallel), for <c>#!spark-sessions</c>; the records of sessions their server no longer has are removed
+    /// (they are listed once more as gone). <paramref name="open"/> are the names open here, left out.
+    /// </summary>
+    public static async Task<IReadOnlyList<AttachableSession>> ListAttachableAsync(
+        SessionRecordStore records, IEnumerable<string> open, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(open);
+        var taken = open.ToHashSet(StringComparer.Ordinal);
+        var probed = await SessionProbe.ProbeAsync(records.All().Where(r => !taken.Contains(r.Name)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var gone in probed.Where(p => p.State == AttachableState.Gone))
+        {
+            records.Delete(gone.Record.SessionId);
+        }
+
+        return probed;
+    }
+
+    /// <summary>
     /// What a notebook shows after an attach, one line each: the session, and every operation that was in flight when
     /// the earlier kernel left with what the server holds of it and how to fetch its rows (nothing is run again).
     /// </summary>

@@ -71,6 +71,8 @@ internal static class SparkConnectCommandValues
             IdleTimeout = One("--idle-timeout"), Prefix = One("--prefix"),
             Marathon = One("--marathon"),
             AllowHttpMarathon = byKey.TryGetValue("allowhttpmarathon", out var allowHttp) && allowHttp.ValueKind == JsonValueKind.True,
+            KeepAlive = byKey.TryGetValue("keepalive", out var keepAlive) && keepAlive.ValueKind == JsonValueKind.True,
+            Attach = byKey.TryGetValue("attach", out var attach) && attach.ValueKind == JsonValueKind.True,
             Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
             UnclosedQuote = line?.UnclosedQuote ?? false,
             StrayWords = line?.StrayWords ?? [],

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using InteractiveSpark.Sessions;
+using InteractiveSpark.Sessions.Records;
 using InteractiveSpark.SparkConnect;
 using InteractiveSpark.Magics;
 using Microsoft.DotNet.Interactive;
@@ -17,6 +18,8 @@ namespace InteractiveSpark.Interactive;
 /// </summary>
 internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
 {
+    private int _hinted;
+
     /// <summary>The notebook's sessions.</summary>
     public NotebookSparkSessions Sessions => sessions;
 
@@ -55,20 +58,29 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             return false;
         }
 
+        // The first connect of a kernel names the sessions an earlier kernel left (cheap: records and process ids only).
+        var hint = !options.Attach && Interlocked.Exchange(ref _hinted, 1) == 0
+            ? OpenSparkSession.AttachableHint(SessionRecordStore.Default, sessions.All.Select(s => s.Name).Append(options.Name))
+            : null;
+
         // Launcher lines of this connect carry the session's name; the client's own lines its session id.
         using var logScope = InteractiveSpark.Logging.ProductLog.BeginSession(options.Name);
-        var progress = new ProgressLine(context, options.Name);
+        var progress = new ProgressLine(context, options.Name, options.Attach ? "attaching" : "starting");
         try
         {
-            var open = await OpenSparkSession.OpenAsync(
-                options.ToLaunch(), new InlineProgress(p => progress.Phase(p)), sessions.LoggerFactory, context.CancellationToken).ConfigureAwait(false);
+            var open = options.Attach
+                ? await OpenSparkSession.AttachAsync(options.Name, SessionRecordStore.Default, options.StartupTimeout, sessions.LoggerFactory, context.CancellationToken)
+                    .ConfigureAwait(false)
+                : await OpenSparkSession.OpenAsync(
+                    options.ToLaunch(), new InlineProgress(p => progress.Phase(p)), sessions.LoggerFactory, context.CancellationToken, SessionRecordStore.Default)
+                    .ConfigureAwait(false);
             try
             {
                 await csharp.SetValueAsync(options.Name, open.Session, typeof(SparkSession)).ConfigureAwait(false);
             }
             catch
             {
-                await open.StopAsync().ConfigureAwait(false);
+                await (open.IsAttached ? open.DetachAsync() : open.StopAsync()).ConfigureAwait(false);
                 throw;
             }
 
@@ -80,9 +92,15 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
                 root.Add(new SparkSqlKernel(options.Name, sessions.Registry));
             }
 
-            progress.Done(
-                $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
-                + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"));
+            progress.Done(open.IsAttached
+                ? string.Join('\n', open.AttachedLines())
+                : $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
+                  + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"));
+            if (hint is not null)
+            {
+                KernelInvocationContextExtensions.Display(context, hint, "text/plain");
+            }
+
             return true;
         }
         catch (Exception e)
@@ -114,12 +132,13 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         private readonly Timer _timer;
         private readonly Lock _gate = new();
-        private string _phase = "starting";
+        private string _phase;
         private bool _finished;
 
-        public ProgressLine(KernelInvocationContext context, string name)
+        public ProgressLine(KernelInvocationContext context, string name, string phase)
         {
             _name = name;
+            _phase = phase;
             _display = KernelInvocationContextExtensions.Display(context, $"{name}: {_phase}…", "text/plain");
             _timer = new Timer(_ => Refresh(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         }

@@ -1,7 +1,12 @@
 using InteractiveSpark.Magics;
+using InteractiveSpark.Rendering;
+using InteractiveSpark.Sessions;
+using InteractiveSpark.Sessions.Records;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Directives;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
 
 namespace InteractiveSpark.Interactive;
 
@@ -27,26 +32,36 @@ internal static class SparkSessionMagics
 
     public static void Add(CompositeKernel root, NotebookSparkSessions sessions)
     {
-        var list = new KernelActionDirective(SessionsName) { Description = "Shows the Spark sessions this notebook opened: name, launcher, where, Spark version, started, idle for, state" };
+        var list = new KernelActionDirective(SessionsName) { Description = "Shows the Spark sessions this notebook opened (name, launcher, where, Spark version, started, idle for, state), and those an earlier kernel left that --attach can take over" };
         // The name is also implicit, so that `#!spark-sessions dev` works and a stray word is an error, not ignored.
         list.Parameters.Add(new KernelDirectiveParameter("--name", "Only this session") { AllowImplicitName = true }.AddCompletions(() => sessions.All.Select(s => s.Name)));
-        root.AddDirective<SparkSessionsCommand>(list, (command, context) =>
+        root.AddDirective<SparkSessionsCommand>(list, async (command, context) =>
         {
             var name = command.Name?.Trim();
-            if (string.IsNullOrEmpty(name))
+            var left = await OpenSparkSession.ListAttachableAsync(SessionRecordStore.Default, sessions.All.Select(s => s.Name), context.CancellationToken)
+                .ConfigureAwait(false);
+            IReadOnlyList<OpenSparkSession> shown = sessions.All;
+            if (!string.IsNullOrEmpty(name))
             {
-                context.Display(new SparkSessionsView(sessions.All, DateTimeOffset.Now));
-            }
-            else if (sessions.Registry.Find(name) is { } one)
-            {
-                context.Display(new SparkSessionsView([one], DateTimeOffset.Now));
-            }
-            else
-            {
-                context.Fail(command, message: MagicText.NoSuchSession(name, sessions.All.Select(s => s.Name)));
+                left = [.. left.Where(s => s.Record.Name == name)];
+                shown = sessions.Registry.Find(name) is { } one ? [one] : [];
+                if (shown.Count == 0 && left.Count == 0)
+                {
+                    context.Fail(command, message: MagicText.NoSuchSession(name, sessions.All.Select(s => s.Name)));
+                    return;
+                }
             }
 
-            return Task.CompletedTask;
+            if (shown.Count > 0 || left.Count == 0)
+            {
+                context.Display(new SparkSessionsView(shown, DateTimeOffset.Now));
+            }
+
+            if (left.Count > 0)
+            {
+                context.Publish(new DisplayedValueProduced(left, command,
+                    [new FormattedValue("text/html", AttachableSessionsTable.ToHtml(left)), new FormattedValue("text/plain", AttachableSessionsTable.ToText(left))]));
+            }
         });
 
         var stop = new KernelActionDirective(StopName) { Description = "Stops a Spark session this notebook opened, and the server it started for it" };

@@ -26,8 +26,14 @@ public sealed record SparkConnectOptions
     /// <summary>The session's name: the C# variable that holds it.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Where the server comes from.</summary>
+    /// <summary>Where the server comes from (with <see cref="Attach"/>: the recorded session's own launcher decides; this is <see cref="SparkLauncherKind.Url"/>).</summary>
     public required SparkLauncherKind Launcher { get; init; }
+
+    /// <summary><c>--attach</c>: take over the recorded session of this name that an earlier kernel left, instead of starting one.</summary>
+    public bool Attach { get; init; }
+
+    /// <summary><c>--keep-alive</c>: the session outlives this kernel; leaving the kernel detaches from it instead of stopping it.</summary>
+    public bool KeepAlive { get; init; }
 
     /// <summary>The server to connect to (with <see cref="SparkLauncherKind.Url"/>).</summary>
     public SparkConnectionString? Url { get; init; }
@@ -93,6 +99,8 @@ public sealed record SparkConnectOptions
                 DriverMemory = DriverMemory ?? "2g",
                 Conf = Conf,
                 StartupTimeout = StartupTimeout,
+                KeepAlive = KeepAlive,
+                IdleTimeout = IdleTimeout ?? TimeSpan.FromMinutes(10),
             },
             SparkLauncherKind.Docker => new DockerSparkLauncherOptions
             {
@@ -108,7 +116,7 @@ public sealed record SparkConnectOptions
             } is var docker && Image is { } image ? docker with { Image = image } : docker,
             _ => MarathonOptions(),
         };
-        return new SessionLaunch { Name = Name, Launcher = launcher, ConnectTimeout = StartupTimeout };
+        return new SessionLaunch { Name = Name, Launcher = launcher, ConnectTimeout = StartupTimeout, KeepAlive = KeepAlive };
     }
 
     private MarathonSparkLauncherOptions MarathonOptions()
@@ -182,6 +190,11 @@ public sealed record SparkConnectOptions
                 $"'{MagicText.Shown(name)}' cannot be a session name: the name becomes a C# variable, so use letters, digits and _ (not starting with a digit, not a C# keyword), e.g. --name dev.");
         }
 
+        if (values.Attach)
+        {
+            return ParseAttach(name, values);
+        }
+
         var launcherText = values.Launcher?.Trim();
         var url = values.Url?.Trim();
         SparkLauncherKind launcher;
@@ -229,12 +242,14 @@ public sealed record SparkConnectOptions
             foreach (var (option, value) in new[]
                      {
                          ("--image", values.Image), ("--cpus", values.Cpus), ("--memory", values.Memory), ("--executors", values.Executors),
-                         ("--idle-timeout", values.IdleTimeout),
+                         ("--idle-timeout", launcher == SparkLauncherKind.Local && values.KeepAlive ? null : values.IdleTimeout),
                      })
             {
                 if (!string.IsNullOrWhiteSpace(value))
                 {
-                    throw new SparkMagicException($"{option} applies to a driver container (--launcher docker or marathon).");
+                    throw new SparkMagicException(option == "--idle-timeout" && launcher == SparkLauncherKind.Local
+                        ? "--idle-timeout applies to a local server with --keep-alive (a local server otherwise ends with its kernel)."
+                        : $"{option} applies to a driver container (--launcher docker or marathon).");
                 }
             }
         }
@@ -349,6 +364,11 @@ public sealed record SparkConnectOptions
             }
 
             idle = parsed;
+            if (idle == TimeSpan.Zero && launcher == SparkLauncherKind.Local)
+            {
+                throw new SparkMagicException("A local server with --keep-alive needs an --idle-timeout it stops after (e.g. 30m), not 0: nothing else would ever stop it.");
+            }
+
             if (idle == TimeSpan.Zero)
             {
                 idle = Timeout.InfiniteTimeSpan;
@@ -450,8 +470,45 @@ public sealed record SparkConnectOptions
             Group = Blank(values.Group),
             Constraints = constraints,
             Labels = labels,
+            KeepAlive = values.KeepAlive,
         };
 
         static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+    }
+
+    /// <summary>
+    /// <c>--attach</c> takes only the name (and <c>--startup-timeout</c>, how long reaching the server may take): the
+    /// session keeps the launcher and settings it was started with.
+    /// </summary>
+    private static SparkConnectOptions ParseAttach(string name, SparkConnectValues values)
+    {
+        var others = new (string Option, bool Given)[]
+        {
+            ("--url", values.Url is not null), ("--launcher", values.Launcher is not null), ("--spark-home", values.SparkHome is not null),
+            ("--master", values.Master is not null), ("--driver-memory", values.DriverMemory is not null), ("--conf", values.Conf is { Count: > 0 }),
+            ("--image", values.Image is not null), ("--cpus", values.Cpus is not null), ("--memory", values.Memory is not null),
+            ("--executors", values.Executors is not null), ("--idle-timeout", values.IdleTimeout is not null), ("--prefix", values.Prefix is not null),
+            ("--marathon", values.Marathon is not null), ("--allow-http-marathon", values.AllowHttpMarathon), ("--group", values.Group is not null),
+            ("--constraint", values.Constraints is { Count: > 0 }), ("--label", values.Labels is { Count: > 0 }), ("--keep-alive", values.KeepAlive),
+        };
+        if (others.FirstOrDefault(o => o.Given).Option is { } given)
+        {
+            throw new SparkMagicException(
+                $"--attach takes only --name (and --startup-timeout): the session keeps the launcher and settings it was started with; remove {given}.");
+        }
+
+        var timeout = DefaultStartupTimeout;
+        if (values.StartupTimeout is not null)
+        {
+            var text = values.StartupTimeout.Trim();
+            if (!Duration.TryParse(text, out var startup) || startup < TimeSpan.FromSeconds(1) || startup > TimeSpan.FromHours(1))
+            {
+                throw new SparkMagicException($"--startup-timeout takes a duration between 1s and 1h, such as 30s or 2m; got '{MagicText.Shown(text)}'.");
+            }
+
+            timeout = startup;
+        }
+
+        return new SparkConnectOptions { Name = name, Launcher = SparkLauncherKind.Url, Attach = true, StartupTimeout = timeout };
     }
 }

@@ -30,6 +30,8 @@ public sealed record SparkConnectValues
         new("--group", "The Marathon group the session's apps go under, e.g. staging-analytics (default ispark)"),
         new("--constraint", "A Marathon placement constraint for every task, field:OPERATOR[:value], e.g. hostname:UNIQUE; repeatable") { MaxOccurrences = 20 },
         new("--label", "An extra label on the session's Marathon apps or containers, key=value (never a secret); repeatable") { MaxOccurrences = 20 },
+        new("--keep-alive", "The session outlives this kernel (a restart, a crash, a sleeping laptop): #!spark-connect --name N --attach takes it over later; its driver stops after --idle-timeout unused (local: 10m by default)") { IsFlag = true },
+        new("--attach", "Takes over the session of this --name that an earlier kernel left (its temp views, settings and cached data are there) instead of starting one; #!spark-sessions lists them") { IsFlag = true },
     ];
 
     /// <summary>
@@ -53,6 +55,7 @@ public sealed record SparkConnectValues
             IdleTimeout = One("--idle-timeout"), Prefix = One("--prefix"), Marathon = One("--marathon"),
             AllowHttpMarathon = parsed.Flag("--allow-http-marathon"),
             Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
+            KeepAlive = parsed.Flag("--keep-alive"), Attach = parsed.Flag("--attach"),
             UnclosedQuote = parsed.UnclosedQuote,
             StrayWords = parsed.StrayWords,
             EmptyOptions = parsed.OptionsWithoutValue,
@@ -133,4 +136,10 @@ public sealed record SparkConnectValues
 
     /// <summary><c>--label</c>, each <c>k=v</c>.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary><c>--keep-alive</c> (a flag).</summary>
+    public bool KeepAlive { get; init; }
+
+    /// <summary><c>--attach</c> (a flag).</summary>
+    public bool Attach { get; init; }
 }

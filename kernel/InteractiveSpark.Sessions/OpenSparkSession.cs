@@ -1,4 +1,5 @@
 using System.Globalization;
+using InteractiveSpark.Sessions.Records;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace InteractiveSpark.Sessions;
 /// (<see cref="ISparkDriver"/>: started for it, or an existing server). It tracks when it was last used and whether an
 /// action runs now, for the sessions table. <see cref="StopAsync"/> closes the session and removes the driver.
 /// </summary>
-public sealed class OpenSparkSession
+public sealed partial class OpenSparkSession
 {
     private long _lastUsedTicks;
     private int _busy;
@@ -79,8 +80,13 @@ public sealed class OpenSparkSession
     /// <param name="progress">Receives each phase in a few words (a progress line); may be null.</param>
     /// <param name="loggerFactory">The product log; null logs nothing.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="records">
+    /// Where the session's record goes (for a later <see cref="AttachAsync"/>), kept true while the session lives and
+    /// removed by <see cref="StopAsync"/>; null writes none.
+    /// </param>
     public static async Task<OpenSparkSession> OpenAsync(
-        SessionLaunch launch, IProgress<string>? progress = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+        SessionLaunch launch, IProgress<string>? progress = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default,
+        SessionRecordStore? records = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ISparkLauncher launcher;
@@ -107,7 +113,13 @@ public sealed class OpenSparkSession
                 cancellationToken).ConfigureAwait(false);
             var version = await session.VersionAsync(cancellationToken).ConfigureAwait(false);
             var ui = driver.UiUri ?? await AdvertisedUiAsync(session, address, cancellationToken).ConfigureAwait(false);
-            return new OpenSparkSession(launch.Name, driver, session, version, ui);
+            var open = new OpenSparkSession(launch.Name, driver, session, version, ui) { KeepAlive = launch.KeepAlive };
+            if (records is not null)
+            {
+                open.Keeper = StartRecord(records, launch, open);
+            }
+
+            return open;
         }
         catch
         {
@@ -131,6 +143,7 @@ public sealed class OpenSparkSession
     public async Task StopAsync()
     {
         Interlocked.Exchange(ref _stopping, 1);
+        Keeper?.Forget();
         try
         {
             await Session.DisposeAsync().ConfigureAwait(false);

@@ -58,10 +58,13 @@ public sealed class SparkSessionRegistry
         return true;
     }
 
-    /// <summary>Stops every session and server, waiting at most 30 s in all (each server's stop ends in a kill).</summary>
+    /// <summary>
+    /// Stops every session and server, waiting at most 30 s in all (each server's stop ends in a kill); a keep-alive
+    /// session is detached instead (it stays, with its record, for a later attach).
+    /// </summary>
     public async Task StopAllAsync()
     {
-        var stopping = _sessions.Keys.Select(Remove).OfType<OpenSparkSession>().Select(s => s.StopAsync()).ToArray();
+        var stopping = _sessions.Keys.Select(Remove).OfType<OpenSparkSession>().Select(s => s.KeepAlive ? s.DetachAsync() : s.StopAsync()).ToArray();
         try
         {
             await Task.WhenAll(stopping).WaitAsync(StopAllTimeout).ConfigureAwait(false);

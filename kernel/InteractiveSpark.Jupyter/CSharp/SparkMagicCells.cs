@@ -3,6 +3,7 @@ using InteractiveSpark.Jupyter.Display;
 using InteractiveSpark.Magics;
 using InteractiveSpark.Rendering;
 using InteractiveSpark.Sessions;
+using InteractiveSpark.Sessions.Records;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
 
@@ -22,9 +23,13 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
     private static readonly TimeSpan ShowProgressAfter = TimeSpan.FromSeconds(1);
 
     private readonly HashSet<string> _everConnected = new(StringComparer.Ordinal);
+    private int _hinted;
 
     /// <summary>The sessions the cells opened; stopped with the kernel.</summary>
     public SparkSessionRegistry Registry { get; } = new();
+
+    /// <summary>Where sessions are recorded for a later <c>--attach</c> (ISPARK_SESSIONS_DIR, else the state folder).</summary>
+    private static SessionRecordStore Records => SessionRecordStore.Default;
 
     /// <summary>
     /// The cell's C# with its leading magic lines blanked (line numbers stay those of the cell), or null for a SQL cell
@@ -88,7 +93,7 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
                 "#!spark-connect" => await ConnectAsync(line, output, cancellation).ConfigureAwait(false),
                 "#!connect" when MagicLine.Tokenize(line) is [_, "spark", ..] => await ConnectAsync(line, output, cancellation).ConfigureAwait(false),
                 "#!connect" => Refused("#!connect on this kernel connects Spark: #!connect spark --kernel-name dev --launcher local (or use #!spark-connect)."),
-                "#!spark-sessions" => Sessions(line, output),
+                "#!spark-sessions" => await SessionsAsync(line, output, cancellation).ConfigureAwait(false),
                 "#!spark-stop" => await StopAsync(line, output).ConfigureAwait(false),
                 SparkUiMagic.Name => await UiAsync(line, output, cancellation).ConfigureAwait(false),
                 SparkLogsMagic.Name => await LogsAsync(line, output, cancellation).ConfigureAwait(false),
@@ -151,17 +156,24 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             return Refused($"A Spark session named '{options.Name}' is already open in this notebook; choose another --name.");
         }
 
+        // The first connect of a kernel names the sessions an earlier kernel left (cheap: records and process ids only).
+        var hint = !options.Attach && Interlocked.Exchange(ref _hinted, 1) == 0
+            ? OpenSparkSession.AttachableHint(Records, Registry.All.Select(s => s.Name).Append(options.Name))
+            : null;
+
         // Launcher lines of this connect carry the session's name; the client's own lines its session id.
         using var logScope = Logging.ProductLog.BeginSession(options.Name);
         using var progress = new CellProgress(output, options.Name, TimeSpan.Zero);
-        progress.Report("starting");
+        progress.Report(options.Attach ? "attaching" : "starting");
         try
         {
-            var open = await OpenSparkSession.OpenAsync(options.ToLaunch(), progress, loggerFactory, cancellation).ConfigureAwait(false);
+            var open = options.Attach
+                ? await OpenSparkSession.AttachAsync(options.Name, Records, options.StartupTimeout, loggerFactory, cancellation).ConfigureAwait(false)
+                : await OpenSparkSession.OpenAsync(options.ToLaunch(), progress, loggerFactory, cancellation, Records).ConfigureAwait(false);
             var declared = await cells.DeclareAsync(options.Name, open.Session, "global::InteractiveSpark.SparkConnect.SparkSession", cancellation).ConfigureAwait(false);
             if (declared.ErrorName is not null)
             {
-                await open.StopAsync().ConfigureAwait(false);
+                await (open.IsAttached ? open.DetachAsync() : open.StopAsync()).ConfigureAwait(false);
                 Registry.Release(options.Name);
                 progress.Finish($"{options.Name}: failed after {progress.Elapsed} (see below)", always: true);
                 return declared;
@@ -170,9 +182,16 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             Registry.Complete(open);
             _everConnected.Add(options.Name);
             progress.Finish(
-                $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
-                + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"),
+                open.IsAttached
+                    ? string.Join('\n', open.AttachedLines())
+                    : $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
+                      + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"),
                 always: true);
+            if (hint is not null)
+            {
+                output.Stream("stdout", hint + "\n");
+            }
+
             return CellOutcome.Ok;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -268,7 +287,7 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
         return CellOutcome.Ok;
     }
 
-    private CellOutcome Sessions(string line, ICellOutput output)
+    private async Task<CellOutcome> SessionsAsync(string line, ICellOutput output, CancellationToken cancellation)
     {
         var magic = MagicLine.Parse(line);
         var name = magic.Value("--name") ?? magic.StrayWords.FirstOrDefault();
@@ -278,18 +297,21 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
         }
 
         IReadOnlyList<OpenSparkSession> shown = Registry.All;
+        var left = await OpenSparkSession.ListAttachableAsync(Records, Registry.All.Select(s => s.Name), cancellation).ConfigureAwait(false);
         if (!string.IsNullOrWhiteSpace(name))
         {
-            if (Registry.Find(name.Trim()) is not { } one)
+            left = [.. left.Where(s => s.Record.Name == name.Trim())];
+            shown = Registry.Find(name.Trim()) is { } one ? [one] : [];
+            if (shown.Count == 0 && left.Count == 0)
             {
                 return Refused(MagicText.NoSuchSession(name.Trim(), Registry.All.Select(s => s.Name)));
             }
-
-            shown = [one];
         }
 
         var now = DateTimeOffset.Now;
-        output.Display(MimeBundle.Html(SessionsTable.ToHtml(shown, now), SessionsTable.ToText(shown, now)));
+        var html = (shown.Count > 0 || left.Count == 0 ? SessionsTable.ToHtml(shown, now) : "") + AttachableSessionsTable.ToHtml(left);
+        var text = string.Join("\n\n", new[] { shown.Count > 0 || left.Count == 0 ? SessionsTable.ToText(shown, now) : "", AttachableSessionsTable.ToText(left) }.Where(t => t.Length > 0));
+        output.Display(MimeBundle.Html(html, text));
         return CellOutcome.Ok;
     }
 
@@ -324,7 +346,7 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
 
     private static string Help()
     {
-        var text = new StringBuilder("#!spark-connect --name NAME (--url sc://host:port | --launcher local|docker|marathon) [options]\n")
+        var text = new StringBuilder("#!spark-connect --name NAME (--url sc://host:port | --launcher local|docker|marathon | --attach) [options]\n")
             .Append("  --name  The session's name: the C# variable that will hold it\n");
         foreach (var option in SparkConnectValues.Options)
         {

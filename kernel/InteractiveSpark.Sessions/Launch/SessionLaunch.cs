@@ -21,6 +21,12 @@ public sealed record SessionLaunch
     /// <summary>How long the Spark Connect handshake may take once the driver is up (the connect timeout).</summary>
     public TimeSpan ConnectTimeout { get; init; } = DefaultStartupTimeout;
 
+    /// <summary>
+    /// Whether the session outlives its front end (<c>--keep-alive</c>): leaving the kernel detaches from it (its record
+    /// stays, for <see cref="OpenSparkSession.AttachAsync"/>) instead of stopping it; its driver's idle timer ends it.
+    /// </summary>
+    public bool KeepAlive { get; init; }
+
     /// <summary>Which launcher.</summary>
     public SparkLauncherKind Kind => Launcher.Kind;
 

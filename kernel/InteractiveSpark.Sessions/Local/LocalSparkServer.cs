@@ -142,6 +142,14 @@ public sealed partial class LocalSparkServer : IAsyncDisposable
         {
             // The watchdog follows whoever holds the lease, so a kernel that attaches later keeps the driver alive.
             leaseFile = LocalLease.Create(options.LeaseFile, owner);
+            if (File.Exists("/usr/bin/setsid"))
+            {
+                // A session of its own: Jupyter kills a dead or restarted kernel's whole process group, which would take the
+                // server with it. setsid execs in place (the child is no group leader), so the process id stays the watchdog's.
+                psi.FileName = "/usr/bin/setsid";
+                psi.ArgumentList.Add("/bin/sh");
+            }
+
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add(LeaseWatchdog);
             psi.ArgumentList.Add("ispark-local-spark");

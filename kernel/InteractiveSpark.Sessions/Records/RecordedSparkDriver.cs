@@ -1,0 +1,67 @@
+using System.Globalization;
+using InteractiveSpark.Sessions.Local;
+using InteractiveSpark.SparkConnect;
+
+namespace InteractiveSpark.Sessions.Records;
+
+/// <summary>
+/// The driver of a session taken over from its record (<c>--attach</c>): started by an earlier kernel, reached with
+/// what the record keeps. Disposing it stops a keep-alive local server (through its watchdog); a Docker or Marathon
+/// driver is left to its gateway's idle timer, since this process does not hold its launcher.
+/// </summary>
+internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
+{
+    private readonly SparkLauncherKind _launcher = SparkLauncherKinds.TryParse(record.Launcher, out var kind) ? kind : SparkLauncherKind.Url;
+
+    public SparkLauncherKind Launcher => _launcher;
+
+    public SparkConnectionString ConnectionString => record.Connection;
+
+    public SparkSessionOptions SessionOptions => Reach.SessionOptions;
+
+    public string Description => $"{record.Where} (attached)";
+
+    public string? Owned => StoppableLocalServer(record) is { } pid ? $"local server (process {pid.ToString(CultureInfo.InvariantCulture)})" : null;
+
+    public Uri? UiUri => record.UiUri;
+
+    public ISessionLogs? Logs => null;
+
+    public ISessionUi? Ui => _launcher == SparkLauncherKind.Local && record.UiUri is { } uri
+        ? new FixedSessionUi(uri)
+        : new UnavailableSessionUi($"{record.Name}: the UI of an attached {record.Launcher} session is not offered here yet; start a new session for its UI.");
+
+    public bool HasExited => LocalServerIsGone(record);
+
+    public DriverReach Reach => new(_launcher, record.Connection, record.PinnedServerCertificateSha256, record.Resource);
+
+    /// <summary>Whether the record names a local server whose process is gone (cheap: no network).</summary>
+    public static bool LocalServerIsGone(SessionRecord record) =>
+        record.Launcher == "local" && int.TryParse(record.Resource, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !ProcessIsAlive(pid);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (StoppableLocalServer(record) is { } pid)
+        {
+            await LocalLease.StopServerAsync(pid, record.LeaseFile!).ConfigureAwait(false);
+        }
+    }
+
+    private static int? StoppableLocalServer(SessionRecord record) =>
+        record.Launcher == "local" && record.LeaseFile is not null && int.TryParse(record.Resource, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            ? pid
+            : null;
+
+    private static bool ProcessIsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

@@ -17,8 +17,11 @@ public sealed class HelloExtensionNotebookTests
         load.Text.Split('\n').Count(l => l.StartsWith("InteractiveSpark ", StringComparison.Ordinal)).Should().Be(1);
 
         var magics = notebook.Cells.Single(c => c.Source.Contains("SupportedDirectives")).Text.Split('\n');
-        magics.Should().Contain("#!spark-connect --name --url --launcher --spark-home --master --driver-memory --conf --startup-timeout --image --cpus --memory --executors --idle-timeout --prefix --marathon --allow-http-marathon --group --constraint --label");
-        magics.Should().Contain("#!connect spark --kernel-name --url --launcher --spark-home --master --driver-memory --conf --startup-timeout --image --cpus --memory --executors --idle-timeout --prefix --marathon --allow-http-marathon --group --constraint --label");
+        // Every option declared once in kernel/InteractiveSpark.Magics, in its order, behind the name.
+        var options = string.Join(' ', InteractiveSpark.Magics.SparkConnectValues.Options.Select(o => o.Name));
+        options.Should().StartWith("--url --launcher --spark-home --master --driver-memory --conf --startup-timeout --image --cpus --memory");
+        magics.Should().Contain($"#!spark-connect --name {options}");
+        magics.Should().Contain($"#!connect spark --kernel-name {options}");
     }
 }
 

@@ -256,7 +256,7 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
         var group = launcher.GroupIdFor("0123456789ab");
         group.Should().Be("/team/staging-analytics/prod-session-0123456789ab");
         var driver = launcher.DriverApp(group + "/driver", "0123456789ab", new string('a', 64), "2026-11-26T00:00:00Z");
-        var workers = launcher.WorkerApp(group + "/workers", "0123456789ab", "2026-11-26T00:00:00Z", "agent-7.example", 31000);
+        var workers = launcher.WorkerApp(group + "/workers", "0123456789ab", new string('a', 64), "2026-11-26T00:00:00Z", "agent-7.example", 31000);
         foreach (var app in new[] { driver, workers })
         {
             fx.Emulator.Schemas.ValidateApp(app).Should().BeEmpty();
@@ -270,7 +270,10 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
         driver["cpus"]!.GetValue<double>().Should().Be(2);
         driver["mem"]!.GetValue<long>().Should().Be(4096);
         driver["env"]!["ISPARK_DRIVER_MEMORY"]!.GetValue<string>().Should().Be("2048m");
-        driver["args"]!.ToJsonString().Should().Be("""["driver","--conf","spark.sql.shuffle.partitions=64"]""");
+        // --conf values go to the task's gateway after its pin proof, never in the app (anyone who reads the app reads them).
+        driver["args"]!.ToJsonString().Should().Be("""["driver"]""");
+        driver.ToJsonString().Should().NotContain("shuffle.partitions");
+        workers["env"]!["ISPARK_SESSION_FILES"]!.GetValue<string>().Should().Be("gateway");
         workers["instances"]!.GetValue<int>().Should().Be(4);
         workers["env"]!["ISPARK_MASTER_HOST"]!.GetValue<string>().Should().Be("agent-7.example");
 

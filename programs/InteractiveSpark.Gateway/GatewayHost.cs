@@ -357,6 +357,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
                         headers.Remove("Cookie");
                         // Spark's UI builds its links from this header (UIUtils.uiRoot, the Knox convention).
                         headers.TryAddWithoutValidation("X-Forwarded-Context", "/ui");
+                        if (ExecutorLogLinks.Carries(t.HttpContext.Request.Path))
+                        {
+                            headers.Remove("Accept-Encoding"); // the answer is rewritten below: plain text
+                        }
+
                         if (options.UiSecret is { } uiSecret)
                         {
                             headers.TryAddWithoutValidation(UiSecretHeader, uiSecret);
@@ -364,14 +369,21 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
                         return ValueTask.CompletedTask;
                     });
-                    context.AddResponseTransform(t =>
+                    context.AddResponseTransform(async t =>
                     {
                         if (t.ProxyResponse?.Headers.Location is { } location)
                         {
                             t.HttpContext.Response.Headers.Location = RewriteUiLocation(location);
                         }
 
-                        return ValueTask.CompletedTask;
+                        if (t.ProxyResponse is { IsSuccessStatusCode: true } answer && ExecutorLogLinks.Carries(t.HttpContext.Request.Path))
+                        {
+                            var json = await answer.Content.ReadAsStringAsync(t.HttpContext.RequestAborted).ConfigureAwait(false);
+                            var body = System.Text.Encoding.UTF8.GetBytes(ExecutorLogLinks.Rewrite(json));
+                            t.SuppressResponseBody = true;
+                            t.HttpContext.Response.ContentLength = body.Length;
+                            await t.HttpContext.Response.Body.WriteAsync(body, t.HttpContext.RequestAborted).ConfigureAwait(false);
+                        }
                     });
                 }
             });

@@ -249,7 +249,9 @@ internal sealed class LocalUiProxy : IAsyncDisposable
             .Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2); // effective uid
         var local = client.Port.ToString("X4", CultureInfo.InvariantCulture);
         var remote = server.Port.ToString("X4", CultureInfo.InvariantCulture);
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        // A client's socket may be IPv6 with a mapped IPv4 address (.NET's own sockets are dual-mode): in tcp6.
+        var tables = new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists);
+        foreach (var line in tables.SelectMany(t => File.ReadLines(t).Skip(1)))
         {
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid ...
             var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -55,13 +55,12 @@ public static class GatewayPin
                 {
                     using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
                     var root = json.RootElement;
-                    var proof = root.TryGetProperty("pinProof", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
-                    var expected = Proof(tokenSha256, nonce, fingerprint);
-                    if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(proof), Encoding.ASCII.GetBytes(expected)))
+                    CheckProof(root, tokenSha256, nonce, fingerprint, host + ":" + port.ToString(CultureInfo.InvariantCulture));
+                    if (root.TryGetProperty("status", out var waiting) && waiting.GetString() is "awaiting-session-files" or "session-files-received")
                     {
-                        throw new GatewayPinException(
-                            $"The service on {host}:{port.ToString(CultureInfo.InvariantCulture)} did not prove it is this session's gateway (certificate {fingerprint}): "
-                            + "another service holds the port, or something intercepts the connection. Nothing was sent to it.");
+                        // The previous gateway of this task (receive mode) is still answering; Spark's comes next.
+                        await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+                        continue;
                     }
 
                     if (proven is not null && proven != fingerprint)
@@ -93,6 +92,122 @@ public static class GatewayPin
 
             await Task.Delay(300, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Gives a task's gateway in receive mode (<c>--receive-session-files</c>) this session's files: waits until it
+    /// listens and proves it was given <paramref name="tokenSha256"/> (as <see cref="WaitReadyAsync"/>), then sends them
+    /// with the session token in <c>PUT /session/files</c> on a connection pinned to the proven certificate. Nothing is
+    /// sent to a service that cannot prove itself. Returns the fingerprint the files went to.
+    /// </summary>
+    /// <param name="host">The task's host.</param>
+    /// <param name="port">The task's gateway port.</param>
+    /// <param name="tokenSha256">The SHA-256 of the session token (what the task was given).</param>
+    /// <param name="token">The session token: the credential the receiving gateway checks.</param>
+    /// <param name="files">File name (lower-case letters, digits, '.', '-') and UTF-8 text.</param>
+    /// <param name="cancellationToken">Ends the wait (the caller's deadline).</param>
+    public static async Task<string> DeliverSessionFilesAsync(
+        string host, int port, byte[] tokenSha256, string token, IReadOnlyDictionary<string, string> files, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenSha256);
+        ArgumentNullException.ThrowIfNull(files);
+        string? seen = null;
+        string? proven = null;
+        using var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.Zero,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // Before the proof: any certificate, remembered. After it: only the proven one (the token goes on those).
+                RemoteCertificateValidationCallback = (_, cert, _, _) =>
+                {
+                    seen = cert?.GetCertHashString(HashAlgorithmName.SHA256);
+                    return cert is not null && (proven is null || seen == proven);
+                },
+            },
+        };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+        var where = host + ":" + port.ToString(CultureInfo.InvariantCulture);
+        while (true)
+        {
+            try
+            {
+                var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+                using var response = await http.GetAsync(new Uri($"https://{where}/health?pin-challenge={nonce}"), cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode && seen is { } fingerprint)
+                {
+                    using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                    var root = json.RootElement;
+                    CheckProof(root, tokenSha256, nonce, fingerprint, where);
+                    var status = root.TryGetProperty("status", out var st) ? st.GetString() : null;
+                    if (status != "awaiting-session-files")
+                    {
+                        throw new GatewayPinException(
+                            $"The gateway on {where} is not waiting for this session's settings (it reports '{status}'): the task restarted, or its image is older than this launcher.");
+                    }
+
+                    proven = fingerprint;
+                    using var put = new HttpRequestMessage(HttpMethod.Put, new Uri($"https://{where}/session/files"))
+                    {
+                        Content = JsonContent(files),
+                    };
+                    put.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                    using var answer = await http.SendAsync(put, cancellationToken).ConfigureAwait(false);
+                    if (answer.IsSuccessStatusCode)
+                    {
+                        return fingerprint;
+                    }
+
+                    throw new GatewayPinException(
+                        $"The gateway on {where} refused this session's settings: {(int)answer.StatusCode} {(await answer.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
+                }
+            }
+            catch (HttpRequestException) when (proven is null)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested && proven is null)
+            {
+                // One request timed out; try again.
+            }
+
+            await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void CheckProof(JsonElement root, byte[] tokenSha256, string nonce, string fingerprint, string where)
+    {
+        var proof = root.TryGetProperty("pinProof", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
+        var expected = Proof(tokenSha256, nonce, fingerprint);
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(proof), Encoding.ASCII.GetBytes(expected)))
+        {
+            throw new GatewayPinException(
+                $"The service on {where} did not prove it is this session's gateway (certificate {fingerprint}): "
+                + "another service holds the port, or something intercepts the connection. Nothing was sent to it.");
+        }
+    }
+
+    private static ByteArrayContent JsonContent(IReadOnlyDictionary<string, string> files)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("files");
+            foreach (var (name, text) in files)
+            {
+                writer.WriteString(name, text);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
     }
 
     /// <summary>The proof a gateway given <paramref name="tokenSha256"/> answers for this nonce and certificate.</summary>

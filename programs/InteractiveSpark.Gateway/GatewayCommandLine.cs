@@ -50,6 +50,9 @@ internal sealed class GatewayCommandLine(IDictionary environment)
 
     public Option<string?> JobDir { get; } = Flag(environment, "--job-dir", "ISPARK_GATEWAY_JOB_DIR", "Job mode: no Spark; run one notebook uploaded behind the token with 'ispark run' in this folder");
 
+    public Option<string?> ReceiveSessionFiles { get; } = Flag(environment, "--receive-session-files", "ISPARK_GATEWAY_RECEIVE_SESSION_FILES",
+        "Receive mode: no Spark; take this session's settings from the launcher (PUT /session/files behind the token) into this folder, then exit 0");
+
     public Option<string?> JobCommand { get; } = Flag(environment, "--job-command", "ISPARK_GATEWAY_JOB_COMMAND", "Job mode: the ispark command (default ispark)");
 
     public Option<string?> MaxConnections { get; } = Flag(environment, "--max-connections", "ISPARK_GATEWAY_MAX_CONNECTIONS", "At most this many connections at once (default 256)");
@@ -72,7 +75,7 @@ internal sealed class GatewayCommandLine(IDictionary environment)
         + "With '-- COMMAND' the gateway starts Spark Connect itself with a fresh internal token; without it, it proxies to the server on --spark-port.")
     {
         Port, Bind, TokenSha256, TokenSha256File, SessionId, SparkPort, SparkUiPort, UpstreamTokenFile, DriverLog, ExecutorLogs,
-        UiSecretFile, MasterUi, IdleTimeout, SparkStartTimeout, LogFile, SecretPattern, HostNames, QuietSpark, JobDir, JobCommand,
+        UiSecretFile, MasterUi, IdleTimeout, SparkStartTimeout, LogFile, SecretPattern, HostNames, QuietSpark, JobDir, JobCommand, ReceiveSessionFiles,
         MaxConnections, MaxUnauthenticatedConnections, UnauthenticatedIdleTimeout, MaxJobUpload, MaxGreps, GrepTimeBudget,
     };
 

@@ -164,7 +164,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<ConfigFilter>();
         builder.Services.AddSingleton<LogEndpoints>();
         builder.Services.AddSingleton<WorkerLogs>();
-        if (options.JobDir is null)
+        if (options.SessionFilesDir is not null)
+        {
+            // Receive mode: no Spark yet; the launcher's PUT /session/files ends this gateway.
+            builder.Services.AddSingleton<SessionFilesEndpoint>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionFilesEndpoint>());
+        }
+        else if (options.JobDir is null)
         {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SparkUpstream>());
             AddProxy(builder.Services, options);
@@ -207,7 +213,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await _console.Out.WriteLineAsync("gateway-certificate-sha256: " + CertificateSha256).ConfigureAwait(false);
         await _console.Out.WriteLineAsync("gateway-port: " + Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         await _console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-        LogListening(logger, Port, CertificateSha256, Options.JobDir is not null ? "job" : Options.SparkCommand is null ? "proxy" : "spark-command",
+        LogListening(logger, Port, CertificateSha256,
+            Options.SessionFilesDir is not null ? "receive-session-files" : Options.JobDir is not null ? "job" : Options.SparkCommand is null ? "proxy" : "spark-command",
             Options.IdleTimeout == Timeout.InfiniteTimeSpan ? "never" : Options.IdleTimeout.ToString());
         _completion = WaitAsync(logger);
     }
@@ -350,6 +357,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
                         headers.Remove("Cookie");
                         // Spark's UI builds its links from this header (UIUtils.uiRoot, the Knox convention).
                         headers.TryAddWithoutValidation("X-Forwarded-Context", "/ui");
+                        if (ExecutorLogLinks.Carries(t.HttpContext.Request.Path))
+                        {
+                            headers.Remove("Accept-Encoding"); // the answer is rewritten below: plain text
+                        }
+
                         if (options.UiSecret is { } uiSecret)
                         {
                             headers.TryAddWithoutValidation(UiSecretHeader, uiSecret);
@@ -357,14 +369,21 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
                         return ValueTask.CompletedTask;
                     });
-                    context.AddResponseTransform(t =>
+                    context.AddResponseTransform(async t =>
                     {
                         if (t.ProxyResponse?.Headers.Location is { } location)
                         {
                             t.HttpContext.Response.Headers.Location = RewriteUiLocation(location);
                         }
 
-                        return ValueTask.CompletedTask;
+                        if (t.ProxyResponse is { IsSuccessStatusCode: true } answer && ExecutorLogLinks.Carries(t.HttpContext.Request.Path))
+                        {
+                            var json = await answer.Content.ReadAsStringAsync(t.HttpContext.RequestAborted).ConfigureAwait(false);
+                            var body = System.Text.Encoding.UTF8.GetBytes(ExecutorLogLinks.Rewrite(json));
+                            t.SuppressResponseBody = true;
+                            t.HttpContext.Response.ContentLength = body.Length;
+                            await t.HttpContext.Response.Body.WriteAsync(body, t.HttpContext.RequestAborted).ConfigureAwait(false);
+                        }
                     });
                 }
             });
@@ -448,7 +467,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
             // ?wait=S (at most 30): answer once Spark is ready or failed, or after S seconds. A launcher waits with one
             // request instead of polling: polling every 100 ms for Spark's start cost both ends CPU the JVM needed.
-            if (!state.Ready && state.Failure is null && HealthWait(context.Request.Query["wait"].ToString()) is { } wait)
+            if (!state.Ready && state.Failure is null && options.SessionFilesDir is null && HealthWait(context.Request.Query["wait"].ToString()) is { } wait)
             {
                 try
                 {
@@ -462,7 +481,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
             var challenge = context.Request.Query["pin-challenge"].ToString();
             return Results.Json(new HealthReport(
-                state.Ready ? "ready" : state.Failure is not null ? "failed" : state.StopReason is not null ? "stopping" : "starting",
+                state.Ready ? "ready" : state.Failure is not null ? "failed"
+                    : options.SessionFilesDir is not null ? (state.StopReason is not null ? SessionFilesEndpoint.ReceivedStatus : SessionFilesEndpoint.AwaitingStatus)
+                    : state.StopReason is not null ? "stopping" : "starting",
                 state.Ready,
                 state.SparkVersion,
                 Math.Round(state.Uptime.TotalSeconds, 1),
@@ -527,6 +548,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
         app.MapGet("/logs/driver", logs.DriverAsync);
         app.MapGet("/logs/executor", logs.ExecutorListAsync);
         app.MapGet("/logs/executor/{id}", (HttpContext context, string id) => logs.ExecutorAsync(context, id));
+
+        if (options.SessionFilesDir is not null)
+        {
+            app.MapPut("/session/files", (Delegate)app.Services.GetRequiredService<SessionFilesEndpoint>().PutAsync);
+            return;
+        }
 
         if (options.JobDir is not null)
         {

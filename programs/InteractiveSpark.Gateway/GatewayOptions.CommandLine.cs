@@ -104,10 +104,17 @@ public sealed partial record GatewayOptions
             throw new GatewayConfigurationException("--job-dir runs a notebook, not Spark Connect: give no Spark command and no upstream token with it.");
         }
 
+        var receiveDir = Get(line.ReceiveSessionFiles);
+        if (receiveDir is not null && (command is not null || upstreamToken is not null || jobDir is not null))
+        {
+            throw new GatewayConfigurationException("--receive-session-files only takes the session's settings: give no Spark command, upstream token or --job-dir with it.");
+        }
+
         var uiPort = ParsePort(Get(line.SparkUiPort) ?? "4040", "--spark-ui-port", allowZero: true);
         return new GatewayOptions
         {
             JobDir = jobDir,
+            SessionFilesDir = receiveDir,
             JobCommand = Get(line.JobCommand) ?? "ispark",
             MasterUi = masterUi,
             UiSecret = Get(line.UiSecretFile) is { } uiSecretFile ? ReadFile(uiSecretFile, "UI secret") : null,

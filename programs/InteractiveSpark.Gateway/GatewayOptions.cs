@@ -94,6 +94,14 @@ public sealed partial record GatewayOptions
     /// </summary>
     public string? JobDir { get; init; }
 
+    /// <summary>
+    /// Receive mode (<c>--receive-session-files DIR</c>, <c>ISPARK_GATEWAY_RECEIVE_SESSION_FILES</c>): no Spark behind the
+    /// gateway; it answers the pin challenge like a session's gateway, takes this session's settings from the launcher
+    /// (<c>PUT /session/files</c>, behind the token, over the pinned connection) into this folder (files 0600), and exits 0.
+    /// How a Marathon task gets its secrets without them being in its app definition (<see cref="SessionFilesEndpoint"/>).
+    /// </summary>
+    public string? SessionFilesDir { get; init; }
+
     /// <summary>Job mode: the <c>ispark</c> command that runs the notebook (<c>--job-command</c>, <c>ISPARK_GATEWAY_JOB_COMMAND</c>). Default <c>ispark</c>.</summary>
     public string JobCommand { get; init; } = "ispark";
 

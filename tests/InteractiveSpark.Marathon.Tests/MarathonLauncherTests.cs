@@ -25,7 +25,11 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
     [Fact]
     public async Task A_session_with_two_executors_runs_a_query_on_them_serves_executor_logs_through_the_gateway_and_leaves_nothing()
     {
-        var launcher = new MarathonSparkLauncher(fx.Options("Cluster", executors: 2));
+        var confSecret = "conf-secret-" + Guid.NewGuid().ToString("N");
+        var launcher = new MarathonSparkLauncher(fx.Options("Cluster", executors: 2) with
+        {
+            Conf = new Dictionary<string, string> { ["spark.sql.shuffle.partitions"] = "4", ["spark.ispark.test.marker"] = "delivered", ["spark.ispark.test.credential"] = confSecret },
+        });
         var phases = new List<string>();
         var session = await launcher.StartAsync(new Progress(phases.Add));
         string groupId = session.GroupId;
@@ -55,7 +59,7 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
                 app["labels"]!["ispark.owner"]!.GetValue<string>().Should().NotBeEmpty();
                 app["labels"]!["ispark.session"]!.GetValue<string>().Should().Be(session.SessionId);
                 app["labels"]!["ispark.created"]!.GetValue<string>().Should().MatchRegex(@"^\d{4}-\d\d-\d\dT");
-                app.ToJsonString().Should().NotContain(session.ConnectionString.Token!).And.NotContain(fx.Password);
+                app.ToJsonString().Should().NotContain(session.ConnectionString.Token!).And.NotContain(fx.Password).And.NotContain(confSecret).And.NotContain("spark.ispark.test");
             }
 
             // The pin rests on the gateway's proof: with another token's hash the same gateway is refused (nothing is sent).
@@ -99,6 +103,28 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
                     .Where(e => e!["id"]!.GetValue<string>() != "driver").ToList();
                 executors.Should().HaveCount(2);
                 executors.Sum(e => e!["totalTasks"]!.GetValue<int>()).Should().BeGreaterThanOrEqualTo(4);
+
+                // The Executors page's stdout/stderr links go through the gateway, not to the workers' own UIs.
+                foreach (var executor in executors)
+                {
+                    var stderr = executor!["executorLogs"]!["stderr"]!.GetValue<string>();
+                    stderr.Should().StartWith($"/logs/executor/{executor["id"]!.GetValue<string>()}?stream=stderr&app=app-");
+                    (await http.GetStringAsync(stderr)).Should().Contain("CoarseGrainedExecutorBackend");
+                }
+            }
+
+            // Spark's own traffic is authenticated and encrypted with the secret the tasks got after their pin proof.
+            foreach (var key in new[] { "spark.authenticate", "spark.network.crypto.enabled", "spark.io.encryption.enabled" })
+            {
+                (await spark.Conf.GetAsync(key)).Should().Be("true", key);
+            }
+
+            (await spark.Conf.GetAsync("spark.ispark.test.marker")).Should().Be("delivered", "the user's --conf values arrive with the session's files");
+            foreach (var container in await fx.Emulator.ContainersAsync())
+            {
+                var inspect = await TestProcess.RunAsync("docker", ["inspect", container.ID], TimeSpan.FromSeconds(30));
+                inspect.ExitCode.Should().Be(0);
+                inspect.Output.Should().NotContain(confSecret).And.NotContain(session.ConnectionString.Token!).And.NotContain("spark.ispark.test");
             }
 
             // Executor logs come from the worker tasks through the gateway (master /json, worker /log): no Mesos UI.
@@ -111,10 +137,25 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
             grep.Should().ContainSingle().Which.Should().Contain("\"--executor-id\" \"0\"");
             (await logs.ReadAsync(new SessionLogRequest { Tail = 50 })).Should().NotBeEmpty();
 
-            // The UI through the gateway: a one-time link that logs the browser in.
+            // The UI for this machine's browser: a loopback URL served by this process, which pins the gateway and adds
+            // the token: no certificate warning, no token, ticket or cookie in the browser.
             var link = await open.Ui()!.GetLinkAsync();
-            link.Uri.Host.Should().Be(session.GatewayUri.Host);
-            link.Uri.PathAndQuery.Should().StartWith("/login?ticket=");
+            link.Uri.ToString().Should().MatchRegex(@"^http://127\.0\.0\.1:\d+/ui/$");
+            link.ExpiresIn.Should().BeNull();
+            using (var browser = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) })
+            {
+                using var jobs = await browser.GetAsync(new Uri(link.Uri, "jobs/"));
+                jobs.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+                jobs.Headers.Contains("Set-Cookie").Should().BeFalse();
+                (await jobs.Content.ReadAsStringAsync()).Should().Contain("Spark Jobs");
+                var stderr = JsonNode.Parse(await browser.GetStringAsync(new Uri(link.Uri, "api/v1/applications")))!.AsArray()[0]!["id"]!.GetValue<string>();
+                (await browser.GetStringAsync(new Uri(link.Uri, $"/logs/executor/0?stream=stderr&app={stderr}&tail=50"))).Should().Contain("executor");
+            }
+
+            // Another user of this machine gets nothing from it.
+            var other = await TestProcess.RunAsync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+                "import urllib.request,sys\ntry:\n urllib.request.urlopen(sys.argv[1], timeout=30)\nexcept urllib.error.HTTPError as e:\n print(e.code)\n", link.Uri.ToString()], TimeSpan.FromSeconds(60));
+            other.Output.Trim().Should().Be("403");
         }
         finally
         {
@@ -256,7 +297,7 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
         var group = launcher.GroupIdFor("0123456789ab");
         group.Should().Be("/team/staging-analytics/prod-session-0123456789ab");
         var driver = launcher.DriverApp(group + "/driver", "0123456789ab", new string('a', 64), "2026-11-26T00:00:00Z");
-        var workers = launcher.WorkerApp(group + "/workers", "0123456789ab", "2026-11-26T00:00:00Z", "agent-7.example", 31000);
+        var workers = launcher.WorkerApp(group + "/workers", "0123456789ab", new string('a', 64), "2026-11-26T00:00:00Z", "agent-7.example", 31000);
         foreach (var app in new[] { driver, workers })
         {
             fx.Emulator.Schemas.ValidateApp(app).Should().BeEmpty();
@@ -270,7 +311,10 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
         driver["cpus"]!.GetValue<double>().Should().Be(2);
         driver["mem"]!.GetValue<long>().Should().Be(4096);
         driver["env"]!["ISPARK_DRIVER_MEMORY"]!.GetValue<string>().Should().Be("2048m");
-        driver["args"]!.ToJsonString().Should().Be("""["driver","--conf","spark.sql.shuffle.partitions=64"]""");
+        // --conf values go to the task's gateway after its pin proof, never in the app (anyone who reads the app reads them).
+        driver["args"]!.ToJsonString().Should().Be("""["driver"]""");
+        driver.ToJsonString().Should().NotContain("shuffle.partitions");
+        workers["env"]!["ISPARK_SESSION_FILES"]!.GetValue<string>().Should().Be("gateway");
         workers["instances"]!.GetValue<int>().Should().Be(4);
         workers["env"]!["ISPARK_MASTER_HOST"]!.GetValue<string>().Should().Be("agent-7.example");
 

@@ -118,6 +118,8 @@ public sealed partial class DockerSparkSession : IGatewaySession
             return;
         }
 
+        await LocalUiProxy.StopAsync(this).ConfigureAwait(false);
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try

@@ -46,4 +46,8 @@ public sealed partial class MarathonSparkLauncher
     [LoggerMessage(EventId = 409, Level = LogLevel.Warning,
         Message = "Session {SessionId} ({Name}): start cancelled after {Seconds:0.0} s while {Phase}; its group is removed")]
     private static partial void LogStartCancelled(ILogger logger, string sessionId, string name, double seconds, string phase);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Information,
+        Message = "Session {SessionId}: task {TaskId} on {Host} proved itself and got the session's settings (Spark secret, UI secret, --conf values) over TLS")]
+    private static partial void LogSettingsDelivered(ILogger logger, string sessionId, string taskId, string host);
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using InteractiveSpark.Core;
 using InteractiveSpark.Sessions.Docker;
+using InteractiveSpark.Sessions.Launch;
 using InteractiveSpark.SparkConnect;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,6 +24,9 @@ public sealed partial class MarathonSparkLauncher
 {
     /// <summary>The driver task's ports, in the order of its <c>portDefinitions</c>.</summary>
     private static readonly string[] DriverPorts = ["gateway", "spark-connect", "spark-ui", "master", "master-ui"];
+
+    /// <summary>A worker task's ports: the worker, its UI, and its gateway while it takes the session's settings.</summary>
+    private static readonly string[] WorkerPorts = ["worker", "worker-ui", "session"];
 
     private readonly MarathonSparkLauncherOptions _options;
     private readonly ILogger _logger;
@@ -66,7 +70,16 @@ public sealed partial class MarathonSparkLauncher
             var token = SessionToken.New();
             var tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
             var created = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-            var driver = DriverApp(groupId + "/driver", sessionId, Convert.ToHexStringLower(tokenHash), created);
+            var tokenHashHex = Convert.ToHexStringLower(tokenHash);
+            var driver = DriverApp(groupId + "/driver", sessionId, tokenHashHex, created);
+            // The session's secrets and the user's settings: given to each task's gateway after it proved itself,
+            // never in an app definition (docs/security.md).
+            var security = SparkSessionSecurity.New();
+            var files = new Dictionary<string, string>
+            {
+                ["spark.properties"] = security.Render(o.Conf),
+                ["ui-secret"] = security.UiSecret,
+            };
 
             progress?.Report($"creating {groupId}/driver on Marathon {client.BaseUri.Authority}");
             session.Created = true; // from here on, the group may exist: disposing removes it
@@ -89,11 +102,16 @@ public sealed partial class MarathonSparkLauncher
             LogDriverTask(_logger, sessionId, deployment, task.Id, session.DriverAppId, task.Host, gatewayPort);
             session.ConnectionString = new SparkConnectionString { Host = gatewayHost, Port = gatewayPort, Token = token, UseSsl = true };
 
+            phase = "giving the driver task its session settings";
+            progress?.Report($"driver on {task.Host}: giving it this session's settings over TLS");
+            await DeliverAsync(client, session, gatewayHost, gatewayPort, tokenHash, token, files, deadline.Token).ConfigureAwait(false);
+            LogSettingsDelivered(_logger, sessionId, task.Id, task.Host);
+
             if (o.Executors > 0)
             {
                 phase = "starting the executors";
                 progress?.Report($"driver on {task.Host}: creating {groupId}/workers ({o.Executors.ToString(CultureInfo.InvariantCulture)} instance(s))");
-                var workers = WorkerApp(groupId + "/workers", sessionId, created, task.Host, task.Ports[3]);
+                var workers = WorkerApp(groupId + "/workers", sessionId, tokenHashHex, created, task.Host, task.Ports[3]);
                 var workersDeployment = await client.CreateAppAsync(workers, deadline.Token).ConfigureAwait(false);
                 session.WorkersDeployment = workersDeployment;
                 LogWorkersCreated(_logger, sessionId, session.WorkersAppId, o.Executors, workersDeployment);
@@ -118,6 +136,17 @@ public sealed partial class MarathonSparkLauncher
                 phase = "waiting for the worker tasks";
                 progress?.Report("waiting for the worker tasks");
                 session.WorkerTasks = await WaitForTaskAsync(client, session, session.WorkersAppId, wd, o.Executors, deadline.Token).ConfigureAwait(false);
+                phase = "giving the worker tasks their session settings";
+                await Task.WhenAll(session.WorkerTasks.Select(async w =>
+                {
+                    if (w.Ports.Count < WorkerPorts.Length)
+                    {
+                        throw new MarathonLaunchException($"Marathon gave the worker task {w.Id} {w.Ports.Count} port(s); it needs {WorkerPorts.Length} ({string.Join(", ", WorkerPorts)}).");
+                    }
+
+                    await DeliverAsync(client, session, w.Host, w.Ports[2], tokenHash, token, files, deadline.Token).ConfigureAwait(false);
+                    LogSettingsDelivered(_logger, sessionId, w.Id, w.Host);
+                })).ConfigureAwait(false);
             }
 
             session.StartupTime = watch.Elapsed;
@@ -205,6 +234,27 @@ public sealed partial class MarathonSparkLauncher
         return removed;
     }
 
+    /// <summary>
+    /// Gives a task's gateway (receive mode) the session's files once it proved itself, failing fast when a task of the
+    /// session fails meanwhile.
+    /// </summary>
+    private async Task DeliverAsync(
+        MarathonClient client, MarathonSparkSession session, string host, int port, byte[] tokenHash, string token,
+        IReadOnlyDictionary<string, string> files, CancellationToken cancellationToken)
+    {
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var failures = WatchTasksAsync(client, session, watchdog.Token);
+        var delivered = GatewayPin.DeliverSessionFilesAsync(host, port, tokenHash, token, files, watchdog.Token);
+        var first = await Task.WhenAny(delivered, failures).ConfigureAwait(false);
+        await watchdog.CancelAsync().ConfigureAwait(false);
+        if (first == failures)
+        {
+            await failures.ConfigureAwait(false); // throws the task's failure
+        }
+
+        _ = await delivered.ConfigureAwait(false);
+    }
+
     /// <summary>The driver app's definition (public so tests can validate it against Marathon's schema).</summary>
     public JsonObject DriverApp(string appId, string sessionId, string tokenSha256Hex, string created)
     {
@@ -223,6 +273,8 @@ public sealed partial class MarathonSparkLauncher
             ["ISPARK_SESSION_ID"] = sessionId,
             ["ISPARK_DRIVER_MEMORY"] = DriverHeap(o),
             ["ISPARK_EXECUTORS"] = Num(o.Executors),
+            // The entrypoint first runs the gateway in receive mode: the launcher gives it the session's settings.
+            ["ISPARK_SESSION_FILES"] = "gateway",
         };
         if (o.Executors > 0)
         {
@@ -232,15 +284,9 @@ public sealed partial class MarathonSparkLauncher
             env["ISPARK_EXECUTOR_CORES"] = Num(o.ExecutorCores);
         }
 
-        var args = new JsonArray("driver");
-        foreach (var (key, value) in o.Conf)
-        {
-            args.Add("--conf");
-            args.Add($"{key}={value}");
-        }
-
         var app = BaseApp(appId, 1, o.Cpus, ByteSize.Parse(o.Memory, "--memory") / (1024 * 1024), DriverPorts, sessionId, created, "driver");
-        app["args"] = args;
+        // The user's --conf values go with the session's files, never in args (anyone who reads the app reads them).
+        app["args"] = new JsonArray("driver");
         app["env"] = env;
         // Marathon's UI shows the driver healthy once the gateway answers /health (open, nothing secret, not counted as
         // use by the idle timer). Never killed for it (maxConsecutiveFailures 0): a new driver would be a new session.
@@ -258,12 +304,18 @@ public sealed partial class MarathonSparkLauncher
     }
 
     /// <summary>The worker app's definition: K instances of the image in worker mode, joining the master in the driver task.</summary>
-    public JsonObject WorkerApp(string appId, string sessionId, string created, string masterHost, int masterPort)
+    /// <param name="appId">The app's id.</param>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="tokenSha256Hex">The SHA-256 of the session token: each worker's gateway proves it to the launcher before it gets the session's settings.</param>
+    /// <param name="created">The creation time label.</param>
+    /// <param name="masterHost">The driver task's host.</param>
+    /// <param name="masterPort">The standalone master's port there.</param>
+    public JsonObject WorkerApp(string appId, string sessionId, string tokenSha256Hex, string created, string masterHost, int masterPort)
     {
         var o = _options;
         string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
         var executorMb = ByteSize.Parse(o.ExecutorMemory, "executor memory") / (1024 * 1024);
-        var app = BaseApp(appId, o.Executors, o.ExecutorCores, executorMb + 1024, ["worker", "worker-ui"], sessionId, created, "worker");
+        var app = BaseApp(appId, o.Executors, o.ExecutorCores, executorMb + 1024, WorkerPorts, sessionId, created, "worker");
         app["args"] = new JsonArray("worker");
         app["env"] = new JsonObject
         {
@@ -276,6 +328,11 @@ public sealed partial class MarathonSparkLauncher
             ["ISPARK_WORKER_MEMORY"] = o.ExecutorMemory,
             ["ISPARK_WORKER_MASTER_TIMEOUT"] = Num((long)Math.Ceiling(o.StartupTimeout.TotalSeconds)),
             ["ISPARK_SESSION_ID"] = sessionId,
+            ["ISPARK_SESSION_FILES"] = "gateway",
+            ["ISPARK_GATEWAY_PORT"] = "env:PORT2",
+            ["ISPARK_GATEWAY_HOSTNAMES"] = "env:HOST",
+            ["ISPARK_GATEWAY_TOKEN_SHA256"] = tokenSha256Hex,
+            ["ISPARK_GATEWAY_SPARK_START_TIMEOUT"] = Num((long)Math.Ceiling(o.StartupTimeout.TotalSeconds) + 60) + "s",
         };
         return app;
     }

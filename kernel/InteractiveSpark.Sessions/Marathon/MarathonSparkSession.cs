@@ -118,6 +118,8 @@ public sealed partial class MarathonSparkSession : IGatewaySession
             return;
         }
 
+        await LocalUiProxy.StopAsync(this).ConfigureAwait(false);
+
         try
         {
             if (!Created)

@@ -29,6 +29,13 @@ internal sealed class GatewayTools(IGatewaySession docker) : ISessionLogs, ISess
 
     public async Task<SessionUiLink> GetLinkAsync(CancellationToken cancellationToken = default)
     {
+        if (LocalUiProxy.IsSupported)
+        {
+            // The notebook's own loopback proxy: no certificate warning, no token, ticket or cookie in the browser.
+            return new SessionUiLink(LocalUiProxy.For(docker).UiUri, null);
+        }
+
+        // Elsewhere: a one-time login link to the gateway itself (the browser then holds its cookie).
         using var http = Client(TimeSpan.FromSeconds(30));
         using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(docker.GatewayUri, "/login/ticket"));
         using var response = await SendAsync(http, post, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);

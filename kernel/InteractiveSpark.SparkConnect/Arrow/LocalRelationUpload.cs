@@ -176,12 +176,16 @@ internal sealed class LocalRelationUpload
 
     /// <summary>
     /// Writes batches into Arrow IPC streams of at most the server's chunk size (rows and bytes), slicing a batch where a
-    /// chunk would overflow, and uploads each stream as a cached artifact as soon as it is full; its buffer is then reused.
+    /// chunk would overflow, and uploads each stream as a cached artifact as soon as it is full. The upload of one chunk
+    /// runs while the next is encoded (the server's round trip per chunk, not the client, set the pace when they took
+    /// turns), so two chunk buffers exist, used in turn: memory stays flat at two chunks.
     /// </summary>
     private sealed class ChunkWriter(LocalRelationUpload upload, Schema arrowSchema) : IDisposable
     {
-        private readonly MemoryStream _buffer = new();
         private readonly List<string> _hashes = [];
+        private MemoryStream _buffer = new();
+        private MemoryStream _spare = new();
+        private Task<string>? _uploading;
         private ArrowStreamWriter? _writer;
         private long _rows;
 
@@ -205,13 +209,16 @@ internal sealed class LocalRelationUpload
         public async Task<List<string>> FinishAsync(CancellationToken ct)
         {
             if (_writer is not null) await FlushAsync(ct).ConfigureAwait(false);
+            if (_uploading is not null) _hashes.Add(await _uploading.ConfigureAwait(false));
+            _uploading = null;
             return _hashes;
         }
 
         public void Dispose()
         {
             _writer?.Dispose();
-            _buffer.Dispose();
+            // An upload still running (the encoding failed or was cancelled) fails or ends on its own; its error is moot.
+            _uploading?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         private async Task FlushAsync(CancellationToken ct)
@@ -219,7 +226,9 @@ internal sealed class LocalRelationUpload
             await _writer!.WriteEndAsync(ct).ConfigureAwait(false);
             _writer.Dispose();
             _writer = null;
-            _hashes.Add(await upload._session.CacheArtifactAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length), ct).ConfigureAwait(false));
+            if (_uploading is not null) _hashes.Add(await _uploading.ConfigureAwait(false));
+            _uploading = upload._session.CacheArtifactAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length), ct);
+            (_buffer, _spare) = (_spare, _buffer);
             _buffer.SetLength(0);
             _rows = 0;
         }

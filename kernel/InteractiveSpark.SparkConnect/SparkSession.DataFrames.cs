@@ -96,13 +96,10 @@ public sealed partial class SparkSession
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(schema);
-        var (relation, upload) = await LocalRelationUpload.SendAsync(this, rows, schema, cancellationToken).ConfigureAwait(false);
-        LastLocalRelationChunks = upload.ChunkCount;
-        return new DataFrame(this, relation);
+        var arrowSchema = LocalArrow.Schema(schema);
+        return await UploadLocalAsync(LocalRelationUpload.RowBatches(rows, schema, arrowSchema).ToAsyncEnumerable(), arrowSchema, schema, true,
+            () => LocalArrow.Batch([], schema, arrowSchema, 0), cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>How many cached chunks the last <see cref="CreateDataFrameAsync"/> uploaded (0: it went inline); for tests.</summary>
-    internal int LastLocalRelationChunks { get; private set; }
 
     /// <summary>Runs a command and drains its responses (returned for commands that answer, such as SQL).</summary>
     internal async Task<List<P.ExecutePlanResponse>> RunCommandAsync(P.Command command, ExecutionOptions? options, CancellationToken ct)

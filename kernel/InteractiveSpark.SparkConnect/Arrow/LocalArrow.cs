@@ -79,26 +79,27 @@ internal static class LocalArrow
         }
     }
 
-    private static IArrowArray Build(DataType type, IReadOnlyList<object?> values, string where)
+    /// <summary>One Arrow column of <paramref name="type"/> from .NET values (<paramref name="where"/> names it in messages).</summary>
+    internal static IArrowArray Build(DataType type, IReadOnlyList<object?> values, string where)
     {
         switch (type)
         {
             case NullType:
                 return new NullArray(values.Count);
             case BooleanType:
-                return Fill(new BooleanArray.Builder(), values, (b, v) => b.Append(Conv<bool>(v, where)), b => b.AppendNull(), b => b.Build());
+                return Fill(new BooleanArray.Builder(), values, (b, v) => b.Append(v is bool x ? x : Conv<bool>(v, where)), b => b.AppendNull(), b => b.Build());
             case ByteType:
-                return Fill(new Int8Array.Builder(), values, (b, v) => b.Append(Conv<sbyte>(v, where)), b => b.AppendNull(), b => b.Build());
+                return Fill(new Int8Array.Builder(), values, (b, v) => b.Append(v is sbyte x ? x : Conv<sbyte>(v, where)), b => b.AppendNull(), b => b.Build());
             case ShortType:
-                return Fill(new Int16Array.Builder(), values, (b, v) => b.Append(Conv<short>(v, where)), b => b.AppendNull(), b => b.Build());
+                return Fill(new Int16Array.Builder(), values, (b, v) => b.Append(v is short x ? x : Conv<short>(v, where)), b => b.AppendNull(), b => b.Build());
             case IntegerType:
-                return Fill(new Int32Array.Builder(), values, (b, v) => b.Append(Conv<int>(v, where)), b => b.AppendNull(), b => b.Build());
+                return Fill(new Int32Array.Builder(), values, (b, v) => b.Append(v is int x ? x : Conv<int>(v, where)), b => b.AppendNull(), b => b.Build());
             case LongType:
-                return Fill(new Int64Array.Builder(), values, (b, v) => b.Append(Conv<long>(v, where)), b => b.AppendNull(), b => b.Build());
+                return Fill(new Int64Array.Builder(), values, (b, v) => b.Append(v is long x ? x : Conv<long>(v, where)), b => b.AppendNull(), b => b.Build());
             case FloatType:
-                return Fill(new FloatArray.Builder(), values, (b, v) => b.Append(Conv<float>(v, where)), b => b.AppendNull(), b => b.Build());
+                return Fill(new FloatArray.Builder(), values, (b, v) => b.Append(v is float x ? x : Conv<float>(v, where)), b => b.AppendNull(), b => b.Build());
             case DoubleType:
-                return Fill(new DoubleArray.Builder(), values, (b, v) => b.Append(Conv<double>(v, where)), b => b.AppendNull(), b => b.Build());
+                return Fill(new DoubleArray.Builder(), values, (b, v) => b.Append(v is double x ? x : Conv<double>(v, where)), b => b.AppendNull(), b => b.Build());
             case StringType or CharType or VarcharType:
                 return Fill(new StringArray.Builder(), values,
                     (b, v) => b.Append(v as string ?? Convert.ToString(v, CultureInfo.InvariantCulture)), b => b.AppendNull(), b => b.Build());

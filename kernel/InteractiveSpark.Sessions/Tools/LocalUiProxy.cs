@@ -22,7 +22,8 @@ namespace InteractiveSpark.Sessions;
 /// </remarks>
 internal sealed class LocalUiProxy : IAsyncDisposable
 {
-    private static readonly ConcurrentDictionary<string, Lazy<LocalUiProxy>> Running = new(StringComparer.Ordinal);
+    /// <summary>The running proxies, by session object (a session that never started has no address to key by).</summary>
+    private static readonly ConcurrentDictionary<IGatewaySession, Lazy<LocalUiProxy>> Running = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Headers that belong to one hop, or that carry a credential the browser must not set or see.</summary>
     private static readonly HashSet<string> DroppedHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -78,14 +79,14 @@ internal sealed class LocalUiProxy : IAsyncDisposable
     public static LocalUiProxy For(IGatewaySession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return Running.GetOrAdd(Key(session), _ => new Lazy<LocalUiProxy>(() => Start(session))).Value;
+        return Running.GetOrAdd(session, _ => new Lazy<LocalUiProxy>(() => Start(session))).Value;
     }
 
     /// <summary>Stops the session's proxy, if it has one (the session ended).</summary>
     public static async Task StopAsync(IGatewaySession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (Running.TryRemove(Key(session), out var proxy) && proxy.IsValueCreated)
+        if (Running.TryRemove(session, out var proxy) && proxy.IsValueCreated)
         {
             await proxy.Value.DisposeAsync().ConfigureAwait(false);
         }
@@ -108,8 +109,6 @@ internal sealed class LocalUiProxy : IAsyncDisposable
         _gateway.Dispose();
         _stop.Dispose();
     }
-
-    private static string Key(IGatewaySession session) => session.GatewayUri.Authority + "/" + session.CertificateSha256;
 
     private static LocalUiProxy Start(IGatewaySession session)
     {

@@ -51,7 +51,16 @@ internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
         }
         else if (DockerSession(record) is { } docker)
         {
-            await DockerSparkContainers.StopSessionAsync(docker, record.DockerEndpoint).ConfigureAwait(false);
+            try
+            {
+                await DockerSparkContainers.StopSessionAsync(docker, record.DockerEndpoint).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is global::Docker.DotNet.DockerApiException or HttpRequestException or OperationCanceledException or IOException)
+            {
+                // One line for the notebook (#!spark-stop shows it): what is left, and what ends it anyway.
+                throw new InvalidOperationException(
+                    $"the Docker engine did not remove the containers of session {docker} ({e.Message.Split('\n')[0].Trim()}); the gateway's idle timer stops them.", e);
+            }
         }
     }
 

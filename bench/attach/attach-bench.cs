@@ -4,6 +4,8 @@
 // Run: dotnet run bench/attach/attach-bench.cs   (ISPARK_ENGINES_DIR=../shared/engines when not beside the repository)
 #:project ../../kernel/InteractiveSpark.Sessions/InteractiveSpark.Sessions.csproj
 #:property TreatWarningsAsErrors=false
+// File-based apps default to AOT, which turns off reflection-based JSON; the session records are written with it.
+#:property PublishAot=false
 
 using System.Diagnostics;
 using InteractiveSpark.Sessions.Local;

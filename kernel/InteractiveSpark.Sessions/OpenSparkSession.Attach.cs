@@ -227,6 +227,7 @@ public sealed partial class OpenSparkSession
                 Where = open.Where,
                 Resource = reach.Resource,
                 LeaseFile = (open.Driver as LocalSparkDriver)?.Server.LeaseFile,
+                DockerEndpoint = (launch.Launcher as DockerSparkLauncherOptions)?.DockerEndpoint,
                 UiUri = open.UiUri,
                 SparkVersion = open.SparkVersion,
                 Created = now,

@@ -66,6 +66,11 @@ public sealed partial class SparkSession
             session.AttachedOperations = status.OperationStatuses
                 .Select(s => new KeyValuePair<string, SparkOperationState>(s.OperationId, ToState(s.State)))
                 .ToDictionary(StringComparer.Ordinal);
+            foreach (var left in attachment.Operations.Where(o => session.AttachedOperations.GetValueOrDefault(o.OperationId) is SparkOperationState.Running or SparkOperationState.Ending))
+            {
+                client.AdoptOperation(left);
+            }
+
             var running = session.AttachedOperations.Count(o => o.Value is SparkOperationState.Running);
             SparkConnectClient.LogAttached(client.Logger, sessionId, $"{attachment.Connection.Host}:{attachment.Connection.Port}", running);
             return session;
@@ -152,6 +157,7 @@ public sealed partial class SparkSession
         try
         {
             var (_, rows) = await ArrowResults.CollectAsync(execution.RunAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            Client.OnOperationEnded(operation.OperationId);
             return rows;
         }
         catch (SparkException e) when (e.ErrorClass is "INVALID_HANDLE.OPERATION_NOT_FOUND" or "INVALID_HANDLE.OPERATION_ABANDONED"
@@ -167,6 +173,7 @@ public sealed partial class SparkSession
                 state = SparkOperationState.Unknown;
             }
 
+            Client.OnOperationEnded(operation.OperationId);
             throw OperationGone(operation, state, e);
         }
     }

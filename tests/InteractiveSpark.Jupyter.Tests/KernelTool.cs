@@ -50,20 +50,27 @@ internal static class KernelTool
     /// kernelspec) into <paramref name="output"/>; <paramref name="sparkUrl"/> becomes ISPARK_TEST_SPARK. Returns nbconvert's
     /// exit code and log.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> ExecuteNotebookAsync(string notebook, string output, string? sparkUrl = null)
-    {
-        var environment = new Dictionary<string, string> { ["JUPYTER_PATH"] = await JupyterPathAsync() };
-        if (sparkUrl is not null)
-        {
-            environment["ISPARK_TEST_SPARK"] = sparkUrl;
-        }
+    public static Task<(int ExitCode, string Output)> ExecuteNotebookAsync(string notebook, string output, string? sparkUrl = null) =>
+        ExecuteNotebookAsync(
+            Path.Combine(AppContext.BaseDirectory, "Notebooks", notebook),
+            output,
+            sparkUrl is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["ISPARK_TEST_SPARK"] = sparkUrl });
 
+    /// <summary>
+    /// Executes the notebook at <paramref name="notebookPath"/> with nbconvert on this kernel into <paramref name="output"/>,
+    /// the kernel's environment extended with <paramref name="environment"/> (e.g. ISPARK_SESSIONS_DIR, so that a test's session
+    /// records stay its own); nbconvert is killed after <paramref name="timeout"/> (4 min by default). Returns its exit code and log.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> ExecuteNotebookAsync(
+        string notebookPath, string output, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
+    {
+        var all = new Dictionary<string, string>(environment) { ["JUPYTER_PATH"] = await JupyterPathAsync() };
         return await RunAsync(
             Jupyter,
             ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=interactivespark-csharp",
-             "--output", output, Path.Combine(AppContext.BaseDirectory, "Notebooks", notebook)],
-            TimeSpan.FromMinutes(4),
-            environment);
+             "--output", output, notebookPath],
+            timeout ?? TimeSpan.FromMinutes(4),
+            all);
     }
 
     /// <summary>Runs a process to its end (killed after <paramref name="timeout"/>); stdout and stderr together.</summary>

@@ -37,8 +37,11 @@ public sealed class AttachTests(SparkServerFixture spark)
             second.AttachedOperations.Should().ContainKey(operationId);
             second.AttachedOperations[operationId].Should().Be(SparkOperationState.Running);
 
+            // Until fetched, the left operation counts as in flight here: a record this client writes keeps it for the next one.
+            second.Attachment.Operations.Should().Equal(attachment.Operations);
             var rows = await second.FetchOperationAsync(attachment.Operations[0]);
             rows.Select(r => r.Get<long>("id")).Should().Equal(0L, 1L, 2L);
+            second.RunningOperations.Should().BeEmpty("a fetched operation is no longer in flight");
 
             (await (await second.SqlAsync("SELECT sum(v) AS s FROM attach_view")).CollectAsync())[0].Get<long>("s").Should().Be(100);
             (await second.Conf.GetAsync("spark.sql.shuffle.partitions")).Should().Be("7");

@@ -77,6 +77,53 @@ public static class DockerSparkContainers
         return removed;
     }
 
+    /// <summary>
+    /// Stops a Docker session this process did not start (one taken over with <c>--attach</c>): SIGTERM to its driver
+    /// (15 s, so Spark ends cleanly), then removes every container of the session and waits until Docker lists none
+    /// (60 s at most). Returns how many containers it removed.
+    /// </summary>
+    public static async Task<int> StopSessionAsync(string sessionId, string? endpoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        using var client = CreateClient(endpoint);
+        var labels = new Dictionary<string, string?> { [SessionLabel] = sessionId };
+        var containers = await ListAsync(client, labels, timeout.Token).ConfigureAwait(false);
+        foreach (var driver in containers.Where(c => c.Role == "driver" && c.State == "running"))
+        {
+            try
+            {
+                await client.Containers.StopContainerAsync(driver.Id, new ContainerStopParameters { WaitBeforeKillSeconds = 15 }, timeout.Token).ConfigureAwait(false);
+            }
+            catch (DockerApiException)
+            {
+                // Already stopping or gone: the removal below settles it.
+            }
+        }
+
+        var removed = 0;
+        while (true)
+        {
+            // The workers follow their master and AutoRemove finishes asynchronously: remove until none is listed.
+            var left = await ListAsync(client, labels, timeout.Token).ConfigureAwait(false);
+            if (left.Count == 0)
+            {
+                return removed;
+            }
+
+            foreach (var container in left)
+            {
+                if (await DockerContainerRemoval.RemoveQuietlyAsync(client, container.Id, timeout.Token).ConfigureAwait(false))
+                {
+                    removed++;
+                }
+            }
+
+            await Task.Delay(200, timeout.Token).ConfigureAwait(false);
+        }
+    }
+
     internal static async Task<IReadOnlyList<DockerSparkContainer>> ListAsync(
         DockerClient client, IReadOnlyDictionary<string, string?>? labels, CancellationToken cancellationToken)
     {

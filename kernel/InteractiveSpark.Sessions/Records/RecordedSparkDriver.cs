@@ -1,4 +1,5 @@
 using System.Globalization;
+using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.Sessions.Local;
 using InteractiveSpark.SparkConnect;
 
@@ -6,8 +7,9 @@ namespace InteractiveSpark.Sessions.Records;
 
 /// <summary>
 /// The driver of a session taken over from its record (<c>--attach</c>): started by an earlier kernel, reached with
-/// what the record keeps. Disposing it stops a keep-alive local server (through its watchdog); a Docker or Marathon
-/// driver is left to its gateway's idle timer, since this process does not hold its launcher.
+/// what the record keeps. Disposing it stops a keep-alive local server (through its watchdog) or a Docker session's
+/// containers (by their session label); a Marathon driver is left to its gateway's idle timer, since removing its
+/// group needs the Marathon credentials, which the record does not keep.
 /// </summary>
 internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
 {
@@ -21,7 +23,9 @@ internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
 
     public string Description => $"{record.Where} (attached)";
 
-    public string? Owned => StoppableLocalServer(record) is { } pid ? $"local server (process {pid.ToString(CultureInfo.InvariantCulture)})" : null;
+    public string? Owned => StoppableLocalServer(record) is { } pid ? $"local server (process {pid.ToString(CultureInfo.InvariantCulture)})"
+        : DockerSession(record) is not null ? "its Docker containers"
+        : null;
 
     public Uri? UiUri => record.UiUri;
 
@@ -45,7 +49,24 @@ internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
         {
             await LocalLease.StopServerAsync(pid, record.LeaseFile!).ConfigureAwait(false);
         }
+        else if (DockerSession(record) is { } docker)
+        {
+            try
+            {
+                await DockerSparkContainers.StopSessionAsync(docker, record.DockerEndpoint).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is global::Docker.DotNet.DockerApiException or HttpRequestException or OperationCanceledException or IOException)
+            {
+                // One line for the notebook (#!spark-stop shows it): what is left, and what ends it anyway.
+                throw new InvalidOperationException(
+                    $"the Docker engine did not remove the containers of session {docker} ({e.Message.Split('\n')[0].Trim()}); the gateway's idle timer stops them.", e);
+            }
+        }
     }
+
+    /// <summary>The Docker session label of a Docker record (every container of the session carries it), else null.</summary>
+    private static string? DockerSession(SessionRecord record) =>
+        record.Launcher == "docker" && !string.IsNullOrEmpty(record.Resource) ? record.Resource : null;
 
     private static int? StoppableLocalServer(SessionRecord record) =>
         record.Launcher == "local" && record.LeaseFile is not null && int.TryParse(record.Resource, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)

@@ -25,6 +25,9 @@ public sealed record SessionRecord : SparkSessionAttachment
     /// <summary>What the launcher owns, in its own terms (a process id, a Docker session label, a Marathon group); null for an existing server.</summary>
     public string? Resource { get; init; }
 
+    /// <summary>The Docker engine of a Docker session when it is not the default one (<c>DOCKER_HOST</c>, else the local socket); else null.</summary>
+    public string? DockerEndpoint { get; init; }
+
     /// <summary>A keep-alive local server's lease (the file naming its owner process, see <see cref="Local.LocalLease"/>); else null.</summary>
     public string? LeaseFile { get; init; }
 

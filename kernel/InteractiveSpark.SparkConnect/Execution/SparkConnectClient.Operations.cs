@@ -24,7 +24,20 @@ internal sealed partial class SparkConnectClient
         RaiseOperationsChanged();
     }
 
-    private void OnOperationEnded(string operationId)
+    /// <summary>
+    /// Counts an operation that an earlier client started and left (attached by its id) as in flight here, until it is
+    /// fetched or known gone: a record written by this client keeps it, so a client that dies before fetching it does
+    /// not lose it for the next one.
+    /// </summary>
+    internal void AdoptOperation(SparkOperation operation)
+    {
+        if (_running.TryAdd(operation.OperationId, operation))
+        {
+            RaiseOperationsChanged();
+        }
+    }
+
+    internal void OnOperationEnded(string operationId)
     {
         if (_running.TryRemove(operationId, out _))
         {

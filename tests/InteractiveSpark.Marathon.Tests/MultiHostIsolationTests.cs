@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FluentAssertions.Execution;
 using InteractiveSpark.Sessions;
@@ -109,26 +108,46 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
 
             output.WriteLine($"driver on {session.DriverHost}; workers on {string.Join(", ", session.WorkerTasks.Select(w => w.Host))}");
 
-            // The notebook's view: Spark Connect, the UI and an executor log through the gateway, executors on other agents.
+            // The notebook's view: Spark Connect, the UI and executor logs through the gateway, executors on the worker agents.
             await using var spark = await session.ConnectAsync();
             using var http = Pinned(session);
-            var appId = JsonNode.Parse(await http.GetStringAsync("/ui/api/v1/applications"))!.AsArray()[0]!["id"]!.GetValue<string>();
+            var open = new OpenSparkSession("multihost", session, spark, session.SparkVersion!, null);
+            using var ui = await http.GetAsync("/ui/api/v1/applications");
+            output.WriteLine($"gateway /ui/api/v1/applications: {(int)ui.StatusCode} {ui.StatusCode}");
+
+            // Each executor's command line (its log's first lines, read by the gateway from its worker on another agent) names its host.
+            var executorHosts = new Dictionary<string, string>(StringComparer.Ordinal);
             var deadline = DateTime.UtcNow.AddSeconds(120);
-            while ((await ExecutorsAsync(http, appId)).Count < 2)
+            while (executorHosts.Count < 2)
             {
-                DateTime.UtcNow.Should().BeBefore(deadline, "both executors register within 120 s");
+                DateTime.UtcNow.Should().BeBefore(deadline, "both executors start within 120 s");
+                foreach (var id in new[] { "0", "1" })
+                {
+                    try
+                    {
+                        var line = (await open.Logs()!.ReadAsync(new SessionLogRequest { Executor = id, Tail = 400, Grep = "executor-id" }))
+                            .FirstOrDefault(l => l.Contains("CoarseGrainedExecutorBackend", StringComparison.Ordinal));
+                        if (line is not null && ExecutorHostRegex().Match(line) is { Success: true } m)
+                        {
+                            executorHosts[id] = m.Groups[1].Value;
+                        }
+                    }
+                    catch (SessionToolException)
+                    {
+                        // Not started yet.
+                    }
+                }
+
                 await Task.Delay(1000);
             }
+
+            output.WriteLine($"executors on {string.Join(", ", executorHosts.Select(kv => kv.Key + "@" + kv.Value))}");
+            executorHosts.Values.Distinct().Should().HaveCount(2, "one executor per worker agent")
+                .And.BeEquivalentTo(session.WorkerTasks.Select(w => w.Host));
 
             var rows = await (await spark.SqlAsync("select k, count(*) from (select id % 7 as k from range(0, 100000, 1, 4)) group by k order by k")).CollectAsync();
             rows.Should().HaveCount(7);
             rows.Sum(r => (long)r[1]!).Should().Be(100000);
-            var executors = await ExecutorsAsync(http, appId);
-            executors.Select(e => e!["hostPort"]!.GetValue<string>().Split(':')[0]).Distinct().Should().HaveCount(2, "two executors, one per worker agent");
-            executors.Sum(e => e!["totalTasks"]!.GetValue<int>()).Should().BeGreaterThanOrEqualTo(4);
-            var open = new OpenSparkSession("multihost", session, spark, session.SparkVersion!, null);
-            (await open.Logs()!.ReadAsync(new SessionLogRequest { Executor = "1", Tail = 400, Grep = "executor-id" }))
-                .Should().Contain(l => l.Contains("CoarseGrainedExecutorBackend", StringComparison.Ordinal), "the gateway reaches a worker's log on another agent");
 
             // Every listening socket of every agent, found inside each namespace, tried without a credential.
             var probes = new List<Task<(ClusterAgent Agent, ListeningSocket Socket, string From, SocketFindings Findings)>>();
@@ -210,22 +229,24 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
 
             using (new AssertionScope())
             {
+                ((int)ui.StatusCode).Should().Be(200, "the gateway's /ui/ reaches the driver's UI, which binds the agent's address");
                 sockets.Should().BeGreaterThanOrEqualTo(10, "gateway, Spark Connect, driver UI and RPC, block managers, master RPC and UI, two workers' RPC and UI");
                 opened.Select(f => $"{f.Agent.Name} {f.Socket.Endpoint} ({f.Socket.Process}): {f.Findings.Verdict}").Should().BeEmpty(
                     "nothing of a session answers without its credential: refused, TLS then 401, gRPC UNAUTHENTICATED, or Spark's authentication failure");
                 findings.Should().Contain(f => f.Findings.Tls.Kind == ProbeKind.Refused, "the gateway: TLS, then 401 without the token");
-                inShown.Should().NotContain(session.ConnectionString.Token!, "the session token never leaves the notebook");
-                inShown.Should().NotContain(confValue, "--conf values are on no command line, in no Marathon app and in no docker inspect");
+                // Booleans, not the text: a failure message must not carry the machine's whole process list.
+                inShown.Contains(session.ConnectionString.Token!, StringComparison.Ordinal).Should().BeFalse("the session token never leaves the notebook");
+                inShown.Contains(confValue, StringComparison.Ordinal).Should().BeFalse("--conf values are on no command line, in no Marathon app and in no docker inspect");
                 properties.ExitCode.Should().Be(0, $"the session's Spark settings are delivered into {ContainerSessionFolder}/spark.properties");
                 uiSecret.ExitCode.Should().Be(0, $"the UI secret is delivered into {ContainerSessionFolder}/ui-secret");
                 if (authSecret.Length > 0)
                 {
-                    inShown.Should().NotContain(authSecret, "the Spark secret is in no app, inspect or command line");
+                    inShown.Contains(authSecret, StringComparison.Ordinal).Should().BeFalse("the Spark secret is in no app, inspect or command line");
                 }
 
                 if (uiSecret.ExitCode == 0 && uiSecret.Output.Trim().Length > 0)
                 {
-                    inShown.Should().NotContain(uiSecret.Output.Trim(), "the UI secret is in no app, inspect or command line");
+                    inShown.Contains(uiSecret.Output.Trim(), StringComparison.Ordinal).Should().BeFalse("the UI secret is in no app, inspect or command line");
                 }
 
                 Setting("spark.authenticate").Should().Be("true");
@@ -247,10 +268,6 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
     private async Task<List<string>> SessionContainersAsync(string groupId) =>
         (await fx.Emulator.ContainersAsync()).Where(c => c.Labels[MarathonEmulator.MarathonEmulator.AppLabel].StartsWith(groupId, StringComparison.Ordinal))
             .Select(c => c.Names[0].TrimStart('/')).ToList();
-
-    private static async Task<List<JsonNode?>> ExecutorsAsync(HttpClient http, string appId) =>
-        JsonNode.Parse(await http.GetStringAsync($"/ui/api/v1/applications/{appId}/executors"))!.AsArray()
-            .Where(e => e!["id"]!.GetValue<string>() != "driver" && e["isActive"]!.GetValue<bool>()).ToList();
 
     private static async Task<string> Run(string file, params string[] args)
     {
@@ -274,6 +291,9 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.ConnectionString.Token);
         return http;
     }
+
+    [GeneratedRegex(@"""--hostname"" ""([^""]+)""")]
+    private static partial Regex ExecutorHostRegex();
 
     [GeneratedRegex(@"(?m)^spark\.authenticate\.secret=(\S+)$")]
     private static partial Regex AuthSecretRegex();

@@ -18,7 +18,8 @@ namespace InteractiveSpark.Testing;
 /// </summary>
 public static class SocketProbe
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(4);
+    // Generous: the machine's 2 cores run several JVMs while the probes run.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(8);
 
     /// <summary>Every probe on one socket, from <paramref name="from"/>.</summary>
     public static async Task<SocketFindings> ProbeAsync(NetworkNamespace from, IPEndPoint target)
@@ -32,7 +33,7 @@ public static class SocketProbe
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            var refused = ProbeResult.Refused(e is SocketException s ? "TCP: " + s.SocketErrorCode : "TCP: no connection within 4 s");
+            var refused = ProbeResult.Refused(e is SocketException s ? "TCP: " + s.SocketErrorCode : "TCP: no connection within 8 s");
             return new SocketFindings(target, refused, refused, refused, refused);
         }
 

@@ -231,7 +231,7 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
             {
                 ((int)ui.StatusCode).Should().Be(200, "the gateway's /ui/ reaches the driver's UI, which binds the agent's address");
                 sockets.Should().BeGreaterThanOrEqualTo(10, "gateway, Spark Connect, driver UI and RPC, block managers, master RPC and UI, two workers' RPC and UI");
-                opened.Select(f => $"{f.Agent.Name} {f.Socket.Endpoint} ({f.Socket.Process}): {f.Findings.Verdict}").Should().BeEmpty(
+                string.Join(Environment.NewLine, opened.Select(f => $"{f.Agent.Name} {f.Socket.Endpoint} ({f.Socket.Process}): {f.Findings.Verdict}")).Should().BeEmpty(
                     "nothing of a session answers without its credential: refused, TLS then 401, gRPC UNAUTHENTICATED, or Spark's authentication failure");
                 findings.Should().Contain(f => f.Findings.Tls.Kind == ProbeKind.Refused, "the gateway: TLS, then 401 without the token");
                 // Booleans, not the text: a failure message must not carry the machine's whole process list.

@@ -35,12 +35,16 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
         await Run("ip", "link", "add", stale, "type", "bridge");
         await Run("ip", "link", "set", "dev", stale, "alias", "owner-pid=" + dead.Output.Trim());
         await Run("ip", "netns", "add", stale + "-intruder");
+        await Run("docker", "run", "-d", "--name", stale + "-agent0", "--network", "none", "--label", ClusterNetwork.BedLabel + "=" + stale,
+            "--label", ClusterNetwork.OwnerPidLabel + "=" + dead.Output.Trim(), "--entrypoint", "sleep", MultiHostFixture.HolderImage, "infinity");
+        await Run("docker", "run", "-d", "--name", stale + "-task", "--network", "container:" + stale + "-agent0", "--entrypoint", "sleep", MultiHostFixture.HolderImage, "infinity");
 
         var bed = await ClusterNetwork.CreateAsync(2, MultiHostFixture.HolderImage);
         try
         {
             (await Run("ip", "-o", "link", "show")).Should().NotContain(stale, "a bed whose owner is gone is removed");
             (await Run("ip", "netns", "list")).Should().NotContain(stale);
+            (await Run("docker", "ps", "-a", "--format", "{{.Names}}")).Should().NotContain(stale, "its holder and the task that joined it are removed");
             (await Run("ip", "-o", "link", "show")).Should().Contain(fx.Bed.Id, "the live bed of this process is left alone");
             (await Run("ip", "-4", "route")).Should().Contain(bed.Subnet.ToString()).And.Contain(fx.Bed.Subnet.ToString());
             bed.Subnet.Should().NotBe(fx.Bed.Subnet);

@@ -129,7 +129,8 @@ public sealed partial class ClusterNetwork : IAsyncDisposable
 
     /// <summary>
     /// Removes every bridge, veth, named namespace and holder container with the prefix whose owner process is gone
-    /// (a run that crashed or was killed before its dispose). A bed of a live process is left alone.
+    /// (a run that crashed or was killed before its dispose), and the containers that joined such a bed's agents.
+    /// A bed of a live process is left alone.
     /// </summary>
     public static async Task RemoveLeftoversAsync()
     {
@@ -142,6 +143,22 @@ public sealed partial class ClusterNetwork : IAsyncDisposable
             {
                 var owner = OwnerAlias().Match(line);
                 (owner.Success && Alive(int.Parse(owner.Groups[1].Value, CultureInfo.InvariantCulture)) ? live : dead).Add(m.Groups[1].Value);
+            }
+        }
+
+        // Tasks that joined a dead bed's agent (a crashed run's emulator left them): they keep the namespace alive.
+        var all = (await RunAsync("docker", ["ps", "-aq"]).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (all.Length > 0)
+        {
+            // Tolerant: a container may go away between the listing and the inspect.
+            var modes = await TryRunAsync("docker", ["inspect", "-f", "{{.Id}} {{.HostConfig.NetworkMode}}", .. all]).ConfigureAwait(false);
+            foreach (var parts in modes.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')))
+            {
+                if (parts.Length == 2 && parts[1].StartsWith("container:", StringComparison.Ordinal)
+                    && BedName().Match(parts[1]["container:".Length..]) is { Success: true } joined && !live.Contains(joined.Groups[1].Value))
+                {
+                    await TryRunAsync("docker", ["rm", "-f", parts[0]]).ConfigureAwait(false);
+                }
             }
         }
 

@@ -146,32 +146,38 @@ public sealed partial class ClusterNetwork : IAsyncDisposable
             }
         }
 
-        // Tasks that joined a dead bed's agent (a crashed run's emulator left them): they keep the namespace alive.
-        var all = (await RunAsync("docker", ["ps", "-aq"]).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (all.Length > 0)
-        {
-            // Tolerant: a container may go away between the listing and the inspect.
-            var modes = await TryRunAsync("docker", ["inspect", "-f", "{{.Id}} {{.HostConfig.NetworkMode}}", .. all]).ConfigureAwait(false);
-            foreach (var parts in modes.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')))
-            {
-                if (parts.Length == 2 && parts[1].StartsWith("container:", StringComparison.Ordinal)
-                    && BedName().Match(parts[1]["container:".Length..]) is { Success: true } joined && !live.Contains(joined.Groups[1].Value))
-                {
-                    await TryRunAsync("docker", ["rm", "-f", parts[0]]).ConfigureAwait(false);
-                }
-            }
-        }
-
-        var containers = await RunAsync("docker", ["ps", "-a", "--filter", "label=" + BedLabel, "--format",
+        var containers = await RunAsync("docker", ["ps", "-a", "--no-trunc", "--filter", "label=" + BedLabel, "--format",
             "{{.ID}} {{.Label \"" + BedLabel + "\"}} {{.Label \"" + OwnerPidLabel + "\"}}"]).ConfigureAwait(false);
+        var deadHolders = new List<string>();
         foreach (var parts in containers.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')))
         {
             if (parts.Length == 3 && !live.Contains(parts[1])
                 && !(int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Alive(pid)))
             {
                 dead.Add(parts[1]);
-                await TryRunAsync("docker", ["rm", "-f", parts[0]]).ConfigureAwait(false);
+                deadHolders.Add(parts[0]);
             }
+        }
+
+        // Tasks that joined a dead bed's agent (a crashed run's emulator left them): they keep the namespace alive.
+        // Docker records the joined container by its full id.
+        var all = (await RunAsync("docker", ["ps", "-aq", "--no-trunc"]).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (deadHolders.Count > 0 && all.Length > 0)
+        {
+            // Tolerant: a container may go away between the listing and the inspect.
+            var modes = await TryRunAsync("docker", ["inspect", "-f", "{{.Id}} {{.HostConfig.NetworkMode}}", .. all]).ConfigureAwait(false);
+            foreach (var parts in modes.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')))
+            {
+                if (parts.Length == 2 && parts[1].StartsWith("container:", StringComparison.Ordinal) && deadHolders.Contains(parts[1]["container:".Length..]))
+                {
+                    await TryRunAsync("docker", ["rm", "-f", parts[0]]).ConfigureAwait(false);
+                }
+            }
+        }
+
+        foreach (var holder in deadHolders)
+        {
+            await TryRunAsync("docker", ["rm", "-f", holder]).ConfigureAwait(false);
         }
 
         foreach (var name in (await RunAsync("ip", ["netns", "list"]).ConfigureAwait(false)).Split('\n').Select(l => l.Split(' ')[0]))

@@ -44,11 +44,7 @@ public sealed class MarathonFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var build = await TestProcess.RunAsync(Path.Combine(Repo, "docker", "build-test-images"), ["--image", DriverImage], TimeSpan.FromMinutes(25));
-        if (build.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"docker/build-test-images failed with exit code {build.ExitCode}:{Environment.NewLine}{build.Output}");
-        }
+        await BuildImagesAsync(DriverImage);
 
         if ((await TestProcess.RunAsync("docker", ["image", "inspect", BrokenImage], TimeSpan.FromSeconds(30))).ExitCode != 0)
         {
@@ -75,6 +71,16 @@ public sealed class MarathonFixture : IAsyncLifetime
         if (Emulator is not null)
         {
             await Emulator.DisposeAsync();
+        }
+    }
+
+    /// <summary>Builds the test images (docker/build-test-images: the base image and the driver image; cached by the hash of their inputs).</summary>
+    internal static async Task BuildImagesAsync(string driverImage)
+    {
+        var build = await TestProcess.RunAsync(Path.Combine(Repository.Root, "docker", "build-test-images"), ["--image", driverImage], TimeSpan.FromMinutes(25));
+        if (build.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"docker/build-test-images failed with exit code {build.ExitCode}:{Environment.NewLine}{build.Output}");
         }
     }
 

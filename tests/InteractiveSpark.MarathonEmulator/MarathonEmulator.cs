@@ -29,7 +29,9 @@ namespace InteractiveSpark.MarathonEmulator;
 /// backoff and recorded as <c>lastTaskFailure</c>. Faults: <see cref="NeverStart"/> (a deployment that never finishes),
 /// <see cref="LoseTaskAsync"/> (a lost task); a failing deployment comes from an image that exits.
 /// Every container carries <see cref="OwnerLabel"/>; <see cref="DisposeAsync"/> removes them all.
-/// It is not Marathon: no Mesos offers, no resource accounting, no health or readiness checks, one agent.
+/// Multi-agent mode (<see cref="MarathonEmulatorOptions.Agents"/>): tasks are placed round-robin on agents that are
+/// network namespaces the test made, each task joining its agent's namespace, with the agent's address as <c>HOST</c>.
+/// It is not Marathon: no Mesos offers, no resource accounting, no health or readiness checks.
 /// </summary>
 public sealed partial class MarathonEmulator : IAsyncDisposable
 {
@@ -49,6 +51,8 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _portGate = new();
     private readonly HashSet<int> _portsInUse = [];
+    private readonly Lock _placementGate = new();
+    private int _nextAgent;
 
     private MarathonEmulator(WebApplication web, DockerClient docker, MarathonSchemas schemas, MarathonEmulatorOptions options)
     {
@@ -478,8 +482,18 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
         var failures = 0;
         while (!removed.IsCancellationRequested)
         {
-            var task = new TaskState(app.Id.TrimStart('/').Replace('/', '_') + ".instance-" + Guid.NewGuid(), _options.AgentHost, Now(), app.Version);
-            app.Tasks[slot] = task;
+            TaskState? task;
+            while ((task = Place(app, slot)) is null)
+            {
+                // No agent the app's constraints allow: Marathon waits for an offer that does.
+                await Task.Delay(500, removed).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                if (removed.IsCancellationRequested)
+                {
+                    app.Tasks.TryRemove(slot, out _);
+                    return;
+                }
+            }
+
             if (_neverStart.Keys.Any(p => app.Id.StartsWith(p, StringComparison.Ordinal)))
             {
                 await Task.Delay(Timeout.Infinite, removed).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -547,6 +561,40 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
         app.Tasks.TryRemove(slot, out _);
     }
 
+    /// <summary>
+    /// A new task for this slot on the next agent round-robin that the app's <c>hostname:UNIQUE</c> allows, registered
+    /// in the app; null when no agent does now. One agent (no <see cref="MarathonEmulatorOptions.Agents"/>): always it.
+    /// </summary>
+    private TaskState? Place(AppState app, int slot)
+    {
+        var id = app.Id.TrimStart('/').Replace('/', '_') + ".instance-" + Guid.NewGuid();
+        var agents = _options.Agents;
+        if (agents is not { Count: > 0 })
+        {
+            return app.Tasks[slot] = new TaskState(id, _options.AgentHost, null, 0, Now(), app.Version);
+        }
+
+        var unique = app.Definition["constraints"] is JsonArray constraints && constraints.Any(c =>
+            c is JsonArray a && a.Count >= 2 && a[0]?.GetValue<string>() == "hostname" && a[1]?.GetValue<string>() == "UNIQUE");
+        lock (_placementGate)
+        {
+            for (var i = 0; i < agents.Count; i++)
+            {
+                var index = (_nextAgent + i) % agents.Count;
+                var agent = agents[index];
+                if (unique && app.Tasks.Any(t => t.Key != slot && t.Value.Agent == agent && t.Value.State is "TASK_STAGING" or "TASK_RUNNING"))
+                {
+                    continue;
+                }
+
+                _nextAgent = (index + 1) % agents.Count;
+                return app.Tasks[slot] = new TaskState(id, agent.Host, agent, index, Now(), app.Version);
+            }
+        }
+
+        return null;
+    }
+
     private async Task RemoveContainerAsync(TaskState task)
     {
         if (task.ContainerId is { } id)
@@ -592,7 +640,7 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
             env["PORTS"] = string.Join(',', task.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture)));
         }
 
-        env["HOST"] = _options.AgentHost;
+        env["HOST"] = task.Host;
         env["MARATHON_APP_ID"] = app.Id;
         env["MARATHON_APP_VERSION"] = app.Version;
         env["MARATHON_APP_DOCKER_IMAGE"] = d["container"]!["docker"]!["image"]!.GetValue<string>();
@@ -610,7 +658,8 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
             args = ["/bin/sh", "-c", cmd];
         }
 
-        var host = new HostConfig { NetworkMode = "host" };
+        // Multi-agent: the task joins its agent's network namespace, as a task with host networking shares its agent's.
+        var host = new HostConfig { NetworkMode = task.Agent is { } agent ? "container:" + agent.NetworkContainer : "host" };
         if (d["mem"]?.GetValue<double>() is { } mem and > 0)
         {
             host.Memory = (long)(mem * 1024 * 1024);
@@ -673,7 +722,7 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
         ["taskId"] = task.Id,
         ["timestamp"] = Now(),
         ["version"] = app.Version,
-        ["slaveId"] = "emulated-agent-0",
+        ["slaveId"] = task.SlaveId,
     };
 
     private IEnumerable<JsonNode> TasksOf(string appId) =>
@@ -753,11 +802,16 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
         public int RunningCount => Tasks.Values.Count(t => t.State == "TASK_RUNNING");
     }
 
-    private sealed class TaskState(string id, string host, string stagedAt, string version)
+    private sealed class TaskState(string id, string host, MarathonEmulatorAgent? agent, int agentIndex, string stagedAt, string version)
     {
         public string Id { get; } = id;
 
         public string Host { get; } = host;
+
+        /// <summary>The agent of the multi-agent mode it runs on; null: the one agent with the host's network.</summary>
+        public MarathonEmulatorAgent? Agent { get; } = agent;
+
+        public string SlaveId { get; } = "emulated-agent-" + agentIndex.ToString(CultureInfo.InvariantCulture);
 
         public volatile string State = "TASK_STAGING";
 
@@ -776,10 +830,10 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
                 ["appId"] = appId,
                 ["host"] = Host,
                 ["id"] = Id,
-                ["ipAddresses"] = new JsonArray(new JsonObject { ["ipAddress"] = "127.0.0.1", ["protocol"] = "IPv4" }),
+                ["ipAddresses"] = new JsonArray(new JsonObject { ["ipAddress"] = Agent?.Host ?? "127.0.0.1", ["protocol"] = "IPv4" }),
                 ["ports"] = new JsonArray(Ports.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
                 ["servicePorts"] = new JsonArray(),
-                ["slaveId"] = "emulated-agent-0",
+                ["slaveId"] = SlaveId,
                 ["stagedAt"] = stagedAt,
                 ["version"] = version,
                 ["state"] = State,

@@ -21,6 +21,14 @@ public sealed record MarathonEmulatorOptions
     /// <summary>The host name tasks report and get as <c>HOST</c> (the one "agent": this machine). Default <c>localhost</c>.</summary>
     public string AgentHost { get; init; } = "localhost";
 
+    /// <summary>
+    /// Opt-in multi-agent mode: the agents tasks are placed on, round-robin across every app's tasks (an app's
+    /// <c>hostname:UNIQUE</c> constraint is honoured: an instance waits while every agent has one of that app). Each
+    /// task joins its agent's network namespace and gets the agent's address as <c>HOST</c> and as its reported host.
+    /// Null or empty: one agent, <see cref="AgentHost"/>, with the host's network.
+    /// </summary>
+    public IReadOnlyList<MarathonEmulatorAgent>? Agents { get; init; }
+
     /// <summary>The Docker engine; null: <c>DOCKER_HOST</c>, else the local socket.</summary>
     public string? DockerEndpoint { get; init; }
 

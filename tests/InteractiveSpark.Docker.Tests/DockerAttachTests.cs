@@ -66,6 +66,15 @@ public sealed class DockerAttachTests(DockerFixture docker, ITestOutputHelper ou
             second.Record!.Operations.Should().BeEmpty("a fetched operation leaves the record");
             second.Driver.Owned.Should().Be("its Docker containers");
 
+            // Its driver log and its UI come through its gateway, pinned to the recorded certificate, as for the first kernel.
+            (await second.Logs()!.ReadAsync(new SessionLogRequest { Tail = 200 })).Should().Contain(l => l.Contains("SparkContext", StringComparison.Ordinal));
+            var ui = await second.Ui()!.GetLinkAsync();
+            ui.Uri.ToString().Should().MatchRegex(@"^http://127\.0\.0\.1:\d+/ui/$");
+            using (var browser = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+            {
+                (await browser.GetStringAsync(new Uri(ui.Uri, "jobs/"))).Should().Contain("Spark Jobs");
+            }
+
             // #!spark-stop of the attached session: the session is released and its containers removed, not left to the idle timer.
             clock.Restart();
             await second.StopAsync();

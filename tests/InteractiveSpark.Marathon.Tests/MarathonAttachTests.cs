@@ -52,6 +52,14 @@ public sealed class MarathonAttachTests(MarathonFixture fx, ITestOutputHelper ou
             var rows = await second.Session.FetchOperationAsync(operation);
             rows.Select(r => r.Get<long>("id")).Should().Equal(0L, 1L, 2L, 3L);
 
+            // Its driver log and UI through its gateway, pinned to the recorded certificate.
+            (await second.Logs()!.ReadAsync(new SessionLogRequest { Tail = 200 })).Should().NotBeEmpty();
+            var ui = await second.Ui()!.GetLinkAsync();
+            using (var browser = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+            {
+                (await browser.GetStringAsync(new Uri(ui.Uri, "jobs/"))).Should().Contain("Spark Jobs");
+            }
+
             await second.StopAsync();
             store.All().Should().BeEmpty("a stopped session's record is removed");
         }

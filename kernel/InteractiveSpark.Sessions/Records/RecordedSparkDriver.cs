@@ -9,9 +9,10 @@ namespace InteractiveSpark.Sessions.Records;
 /// The driver of a session taken over from its record (<c>--attach</c>): started by an earlier kernel, reached with
 /// what the record keeps. Disposing it stops a keep-alive local server (through its watchdog) or a Docker session's
 /// containers (by their session label); a Marathon driver is left to its gateway's idle timer, since removing its
-/// group needs the Marathon credentials, which the record does not keep.
+/// group needs the Marathon credentials, which the record does not keep. A Docker or Marathon session's logs and UI
+/// come through its gateway, pinned to the recorded certificate, as for the kernel that started it.
 /// </summary>
-internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
+internal sealed class RecordedSparkDriver(SessionRecord record) : IGatewaySession
 {
     private readonly SparkLauncherKind _launcher = SparkLauncherKinds.TryParse(record.Launcher, out var kind) ? kind : SparkLauncherKind.Url;
 
@@ -29,11 +30,23 @@ internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
 
     public Uri? UiUri => record.UiUri;
 
-    public ISessionLogs? Logs => null;
+    public ISessionLogs? Logs => BehindGateway ? new GatewayTools(this) : null;
 
-    public ISessionUi? Ui => _launcher == SparkLauncherKind.Local && record.UiUri is { } uri
-        ? new FixedSessionUi(uri)
-        : new UnavailableSessionUi($"{record.Name}: the UI of an attached {record.Launcher} session is not offered here yet; start a new session for its UI.");
+    public ISessionUi? Ui => BehindGateway ? new GatewayTools(this)
+        : _launcher == SparkLauncherKind.Local && record.UiUri is { } uri ? new FixedSessionUi(uri)
+        : new UnavailableSessionUi($"{record.Name}: the UI of an attached {record.Launcher} session is not offered here; start a new session for its UI.");
+
+    public string Name => record.Name;
+
+    public string CertificateSha256 => record.PinnedServerCertificateSha256 ?? "";
+
+    public Uri GatewayUri => new(record.Connection.GrpcAddress.GetLeftPart(UriPartial.Authority) + "/");
+
+    public bool HasExecutors => record.HasExecutors;
+
+    /// <summary>A Docker or Marathon session: its one door is a gateway whose certificate the record pins.</summary>
+    private bool BehindGateway => _launcher is SparkLauncherKind.Docker or SparkLauncherKind.Marathon
+        && !string.IsNullOrEmpty(record.PinnedServerCertificateSha256) && record.Connection.UseSsl;
 
     public bool HasExited => LocalServerIsGone(record);
 
@@ -45,6 +58,7 @@ internal sealed class RecordedSparkDriver(SessionRecord record) : ISparkDriver
 
     public async ValueTask DisposeAsync()
     {
+        await LocalUiProxy.StopAsync(this).ConfigureAwait(false);
         if (StoppableLocalServer(record) is { } pid)
         {
             await LocalLease.StopServerAsync(pid, record.LeaseFile!).ConfigureAwait(false);

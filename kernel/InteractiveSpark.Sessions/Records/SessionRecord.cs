@@ -28,6 +28,9 @@ public sealed record SessionRecord : SparkSessionAttachment
     /// <summary>The Docker engine of a Docker session when it is not the default one (<c>DOCKER_HOST</c>, else the local socket); else null.</summary>
     public string? DockerEndpoint { get; init; }
 
+    /// <summary>Whether the session has executors outside its driver whose logs its gateway serves (Docker, Marathon).</summary>
+    public bool HasExecutors { get; init; }
+
     /// <summary>A keep-alive local server's lease (the file naming its owner process, see <see cref="Local.LocalLease"/>); else null.</summary>
     public string? LeaseFile { get; init; }
 

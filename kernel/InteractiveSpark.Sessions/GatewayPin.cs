@@ -25,22 +25,9 @@ public static class GatewayPin
         string host, int port, byte[] tokenSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenSha256);
-        string? seen = null;
-        using var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.Zero,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // Accept any certificate here, but remember it: the proof below decides whether it is the gateway's.
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                {
-                    seen = cert?.GetCertHashString(HashAlgorithmName.SHA256);
-                    return cert is not null;
-                },
-            },
-        };
+        // Any certificate is accepted here, but remembered: the proof below decides whether it is the gateway's.
+        var certificate = new HandshakeCertificate();
+        using var handler = certificate.Handler();
         // Each request waits up to 20 s for Spark to be ready (/health?wait=20): one request per start, not a poll.
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(25) };
         string? proven = null;
@@ -51,7 +38,7 @@ public static class GatewayPin
                 var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
                 var uri = new Uri($"https://{host}:{port.ToString(CultureInfo.InvariantCulture)}/health?pin-challenge={nonce}&wait=20");
                 using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode && seen is { } fingerprint)
+                if (response.IsSuccessStatusCode && certificate.Seen is { } fingerprint)
                 {
                     using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
                     var root = json.RootElement;
@@ -111,23 +98,9 @@ public static class GatewayPin
     {
         ArgumentNullException.ThrowIfNull(tokenSha256);
         ArgumentNullException.ThrowIfNull(files);
-        string? seen = null;
-        string? proven = null;
-        using var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.Zero,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // Before the proof: any certificate, remembered. After it: only the proven one (the token goes on those).
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                {
-                    seen = cert?.GetCertHashString(HashAlgorithmName.SHA256);
-                    return cert is not null && (proven is null || seen == proven);
-                },
-            },
-        };
+        // Before the proof: any certificate, remembered. After it: only the proven one (the token goes on those).
+        var certificate = new HandshakeCertificate();
+        using var handler = certificate.Handler();
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
         var where = host + ":" + port.ToString(CultureInfo.InvariantCulture);
         while (true)
@@ -136,7 +109,7 @@ public static class GatewayPin
             {
                 var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
                 using var response = await http.GetAsync(new Uri($"https://{where}/health?pin-challenge={nonce}"), cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode && seen is { } fingerprint)
+                if (response.IsSuccessStatusCode && certificate.Seen is { } fingerprint)
                 {
                     using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
                     var root = json.RootElement;
@@ -148,7 +121,7 @@ public static class GatewayPin
                             $"The gateway on {where} is not waiting for this session's settings (it reports '{status}'): the task restarted, or its image is older than this launcher.");
                     }
 
-                    proven = fingerprint;
+                    certificate.Proven = fingerprint;
                     using var put = new HttpRequestMessage(HttpMethod.Put, new Uri($"https://{where}/session/files"))
                     {
                         Content = JsonContent(files),
@@ -164,11 +137,11 @@ public static class GatewayPin
                         $"The gateway on {where} refused this session's settings: {(int)answer.StatusCode} {(await answer.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
                 }
             }
-            catch (HttpRequestException) when (proven is null)
+            catch (HttpRequestException) when (certificate.Proven is null)
             {
                 // Not listening yet.
             }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested && proven is null)
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested && certificate.Proven is null)
             {
                 // One request timed out; try again.
             }
@@ -208,6 +181,32 @@ public static class GatewayPin
         var content = new ByteArrayContent(buffer.ToArray());
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         return content;
+    }
+
+    /// <summary>
+    /// The certificate of the latest TLS handshake (<see cref="Seen"/>) and, once set, the only one accepted
+    /// (<see cref="Proven"/>): the launcher learns a gateway's certificate before it trusts it.
+    /// </summary>
+    private sealed class HandshakeCertificate
+    {
+        public volatile string? Seen;
+        public volatile string? Proven;
+
+        /// <summary>A handler without proxy, redirects or pooled connections that records each certificate and accepts it unless another one was proven.</summary>
+        public SocketsHttpHandler Handler() => new()
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.Zero,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, cert, _, _) =>
+                {
+                    Seen = cert?.GetCertHashString(HashAlgorithmName.SHA256);
+                    return cert is not null && (Proven is null || Seen == Proven);
+                },
+            },
+        };
     }
 
     /// <summary>The proof a gateway given <paramref name="tokenSha256"/> answers for this nonce and certificate.</summary>

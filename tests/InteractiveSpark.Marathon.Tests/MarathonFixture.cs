@@ -84,6 +84,22 @@ public sealed class MarathonFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>An HTTP client for a session's gateway: certificate pinned, the session token as a bearer header.</summary>
+    public static HttpClient Pinned(MarathonSparkSession session)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, cert, _, _) =>
+                    cert is not null && cert.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == session.CertificateSha256,
+            },
+        };
+        var http = new HttpClient(handler) { BaseAddress = session.GatewayUri, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.ConnectionString.Token);
+        return http;
+    }
+
     /// <summary>Launcher options for a test session against the emulator.</summary>
     public MarathonSparkLauncherOptions Options(string name, int executors = 0) => new()
     {

@@ -73,7 +73,7 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
             await using var spark = await session.ConnectAsync();
             // Both workers' executors registered before the query (as in the Docker test): a worker that registers a
             // moment late would otherwise see no task, and the count below would be 1 under load.
-            using (var http = Pinned(session))
+            using (var http = MarathonFixture.Pinned(session))
             {
                 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
                 while (true)
@@ -96,7 +96,7 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
             rows[0][1].Should().Be(4999950000L);
 
             // Spark's own account, through the gateway's /ui: two executors besides the driver, and the tasks ran on them.
-            using (var http = Pinned(session))
+            using (var http = MarathonFixture.Pinned(session))
             {
                 var apps = JsonNode.Parse(await http.GetStringAsync("/ui/api/v1/applications"))!.AsArray();
                 var executors = JsonNode.Parse(await http.GetStringAsync($"/ui/api/v1/applications/{apps[0]!["id"]}/executors"))!.AsArray()
@@ -359,21 +359,6 @@ public sealed class MarathonLauncherTests(MarathonFixture fx)
         }
     }
 
-    /// <summary>An HTTP client for the session's gateway: certificate pinned, the session token as a bearer header.</summary>
-    private static HttpClient Pinned(MarathonSparkSession session)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                    cert is not null && cert.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == session.CertificateSha256,
-            },
-        };
-        var http = new HttpClient(handler) { BaseAddress = session.GatewayUri, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.ConnectionString.Token);
-        return http;
-    }
 
     private sealed class Progress(Action<string> report) : IProgress<string>
     {

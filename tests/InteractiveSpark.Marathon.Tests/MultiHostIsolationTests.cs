@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -114,7 +113,7 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
 
             // The notebook's view: Spark Connect, the UI and executor logs through the gateway, executors on the worker agents.
             await using var spark = await session.ConnectAsync();
-            using var http = Pinned(session);
+            using var http = MarathonFixture.Pinned(session);
             var open = new OpenSparkSession("multihost", session, spark, session.SparkVersion!, null);
             using var ui = await http.GetAsync("/ui/api/v1/applications");
             output.WriteLine($"gateway /ui/api/v1/applications: {(int)ui.StatusCode} {ui.StatusCode}");
@@ -280,21 +279,6 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
         return text;
     }
 
-    /// <summary>An HTTP client for the session's gateway: certificate pinned, the session token as a bearer header.</summary>
-    private static HttpClient Pinned(MarathonSparkSession session)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                    cert is not null && cert.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == session.CertificateSha256,
-            },
-        };
-        var http = new HttpClient(handler) { BaseAddress = session.GatewayUri, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.ConnectionString.Token);
-        return http;
-    }
 
     [GeneratedRegex(@"""--hostname"" ""([^""]+)""")]
     private static partial Regex ExecutorHostRegex();

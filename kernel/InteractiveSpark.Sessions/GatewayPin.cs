@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -68,9 +69,11 @@ public static class GatewayPin
                     }
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or SocketException or IOException)
             {
-                // Not listening yet.
+                // Not listening yet, or the port's forwarder took the connection and closed it (the task is still
+                // starting): SocketsHttpHandler lets that one through as a bare SocketException
+                // ("Transport endpoint is not connected", read from the closed socket's remote address).
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -137,9 +140,9 @@ public static class GatewayPin
                         $"The gateway on {where} refused this session's settings: {(int)answer.StatusCode} {(await answer.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
                 }
             }
-            catch (HttpRequestException) when (certificate.Proven is null)
+            catch (Exception e) when (e is HttpRequestException or SocketException or IOException && certificate.Proven is null)
             {
-                // Not listening yet.
+                // Not listening yet, or closed while the task starts (see WaitReadyAsync).
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested && certificate.Proven is null)
             {

@@ -318,9 +318,9 @@ public sealed partial class DockerSparkLauncher
                     }
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or SocketException or IOException)
             {
-                // Not listening yet.
+                // Not listening yet, or the port's forwarder closed the connection while the container starts.
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -228,6 +228,7 @@ public sealed partial class OpenSparkSession
                 Resource = reach.Resource,
                 LeaseFile = (open.Driver as LocalSparkDriver)?.Server.LeaseFile,
                 DockerEndpoint = (launch.Launcher as DockerSparkLauncherOptions)?.DockerEndpoint,
+                MarathonUrl = (launch.Launcher as MarathonSparkLauncherOptions)?.Marathon,
                 HasExecutors = (open.Driver as IGatewaySession)?.HasExecutors ?? false,
                 UiUri = open.UiUri,
                 SparkVersion = open.SparkVersion,

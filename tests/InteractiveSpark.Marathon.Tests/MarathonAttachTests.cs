@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InteractiveSpark.Sessions;
+using InteractiveSpark.Sessions.Marathon;
 using InteractiveSpark.Sessions.Records;
 using InteractiveSpark.SparkConnect;
 using Xunit.Abstractions;
@@ -9,8 +10,8 @@ namespace InteractiveSpark.Marathon.Tests;
 /// <summary>
 /// Issue 19 on the Marathon launcher (the emulator, real containers), from plain C#: a keep-alive session with a view, a
 /// setting and a query in flight is dropped by its client; a new <see cref="OpenSparkSession"/> attaches from the record
-/// and finds them all. Its stop releases the Spark session; the group is left to the gateway's idle timer (the record
-/// keeps no Marathon credentials), so the test removes it with the first owner's driver.
+/// and finds them all. Its stop removes the session's Marathon group with the credentials of the environment (the
+/// record keeps Marathon's address, never its credentials).
 /// </summary>
 [Collection(MarathonCollection.Name)]
 public sealed class MarathonAttachTests(MarathonFixture fx, ITestOutputHelper output) : IDisposable
@@ -61,12 +62,26 @@ public sealed class MarathonAttachTests(MarathonFixture fx, ITestOutputHelper ou
                 (await browser.GetStringAsync(new Uri(ui.Uri, "jobs/"))).Should().Contain("Spark Jobs");
             }
 
-            await second.StopAsync();
+            // The stop removes the group, with the credentials of the environment as a kernel has them.
+            Environment.SetEnvironmentVariable("ISPARK_MARATHON_USER", MarathonFixture.User);
+            Environment.SetEnvironmentVariable("ISPARK_MARATHON_PASSWORD", fx.Password);
+            try
+            {
+                await second.StopAsync();
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("ISPARK_MARATHON_USER", null);
+                Environment.SetEnvironmentVariable("ISPARK_MARATHON_PASSWORD", null);
+            }
+
             store.All().Should().BeEmpty("a stopped session's record is removed");
+            using var marathon = new MarathonClient(fx.Emulator.Url, MarathonCredentials.Basic(MarathonFixture.User, fx.Password));
+            (await marathon.GroupExistsAsync(record.Resource!)).Should().BeFalse("the attached session's stop removes its Marathon group");
         }
         finally
         {
-            await first.Driver.DisposeAsync(); // removes the Marathon group
+            await first.Driver.DisposeAsync(); // removes the Marathon group if the test failed before the stop
         }
     }
 

@@ -196,6 +196,26 @@ public sealed class MarathonClient : IDisposable
     }
 
     /// <summary>
+    /// Removes the group (<see cref="DeleteGroupAsync"/>) and waits, up to <paramref name="timeout"/>, for its deployment
+    /// and until Marathon no longer lists it: what a session's stop means.
+    /// </summary>
+    public async Task RemoveGroupAsync(string groupId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var deployment = await DeleteGroupAsync(groupId, deadline.Token).ConfigureAwait(false);
+        if (deployment is not null)
+        {
+            await WaitForDeploymentAsync(deployment, timeout, cancellationToken: deadline.Token).ConfigureAwait(false);
+        }
+
+        while (await GroupExistsAsync(groupId, deadline.Token).ConfigureAwait(false))
+        {
+            await Task.Delay(250, deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Waits until the deployment is no longer listed (finished), polling every <paramref name="pollInterval"/>; between
     /// polls <paramref name="check"/> may throw to stop waiting (a failed task, say). Throws <see cref="TimeoutException"/>
     /// after <paramref name="timeout"/>.

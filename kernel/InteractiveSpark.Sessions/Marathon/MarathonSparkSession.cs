@@ -127,22 +127,11 @@ public sealed partial class MarathonSparkSession : IGatewaySession
                 return;
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             var watch = System.Diagnostics.Stopwatch.StartNew();
             LogRemoving(_logger, SessionId, Name, GroupId);
             try
             {
-                var deployment = await _client.DeleteGroupAsync(GroupId, timeout.Token).ConfigureAwait(false);
-                if (deployment is not null)
-                {
-                    await _client.WaitForDeploymentAsync(deployment, TimeSpan.FromSeconds(55), cancellationToken: timeout.Token).ConfigureAwait(false);
-                }
-
-                while (await _client.GroupExistsAsync(GroupId, timeout.Token).ConfigureAwait(false))
-                {
-                    await Task.Delay(250, timeout.Token).ConfigureAwait(false);
-                }
-
+                await _client.RemoveGroupAsync(GroupId, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                 LogRemoved(_logger, SessionId, GroupId, watch.Elapsed.TotalSeconds);
             }
             catch (Exception e) when (e is MarathonException or OperationCanceledException or TimeoutException)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using InteractiveSpark.Sessions.Docker;
 using InteractiveSpark.Sessions.Local;
+using InteractiveSpark.Sessions.Marathon;
 using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.Sessions.Records;
@@ -8,8 +9,8 @@ namespace InteractiveSpark.Sessions.Records;
 /// <summary>
 /// The driver of a session taken over from its record (<c>--attach</c>): started by an earlier kernel, reached with
 /// what the record keeps. Disposing it stops a keep-alive local server (through its watchdog) or a Docker session's
-/// containers (by their session label); a Marathon driver is left to its gateway's idle timer, since removing its
-/// group needs the Marathon credentials, which the record does not keep. A Docker or Marathon session's logs and UI
+/// containers (by their session label) or a Marathon session's group (with the Marathon credentials of the environment,
+/// as when it was launched: the record keeps Marathon's address, never its credentials). A Docker or Marathon session's logs and UI
 /// come through its gateway, pinned to the recorded certificate, as for the kernel that started it.
 /// </summary>
 internal sealed class RecordedSparkDriver(SessionRecord record) : IGatewaySession
@@ -26,6 +27,7 @@ internal sealed class RecordedSparkDriver(SessionRecord record) : IGatewaySessio
 
     public string? Owned => StoppableLocalServer(record) is { } pid ? $"local server (process {pid.ToString(CultureInfo.InvariantCulture)})"
         : DockerSession(record) is not null ? "its Docker containers"
+        : MarathonGroup(record) is { } group ? $"Marathon group {group}"
         : null;
 
     public Uri? UiUri => record.UiUri;
@@ -76,11 +78,29 @@ internal sealed class RecordedSparkDriver(SessionRecord record) : IGatewaySessio
                     $"the Docker engine did not remove the containers of session {docker} ({e.Message.Split('\n')[0].Trim()}); the gateway's idle timer stops them.", e);
             }
         }
+        else if (MarathonGroup(record) is { } group)
+        {
+            try
+            {
+                // http:// on another host was accepted when the session was launched (the record holds what was launched).
+                using var client = new MarathonClient(record.MarathonUrl!, MarathonCredentials.FromEnvironment(), allowHttp: true);
+                await client.RemoveGroupAsync(group, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MarathonException or HttpRequestException or OperationCanceledException or TimeoutException or ArgumentException)
+            {
+                throw new InvalidOperationException(
+                    $"Marathon did not remove the group {group} ({(e is OperationCanceledException ? "no answer within 60 s" : e.Message.Split('\n')[0].Trim())}); the gateway's idle timer stops its Spark.", e);
+            }
+        }
     }
 
     /// <summary>The Docker session label of a Docker record (every container of the session carries it), else null.</summary>
     private static string? DockerSession(SessionRecord record) =>
         record.Launcher == "docker" && !string.IsNullOrEmpty(record.Resource) ? record.Resource : null;
+
+    /// <summary>The Marathon group of a Marathon record that knows its Marathon, else null.</summary>
+    private static string? MarathonGroup(SessionRecord record) =>
+        record.Launcher == "marathon" && record.MarathonUrl is not null && !string.IsNullOrEmpty(record.Resource) ? record.Resource : null;
 
     private static int? StoppableLocalServer(SessionRecord record) =>
         record.Launcher == "local" && record.LeaseFile is not null && int.TryParse(record.Resource, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)

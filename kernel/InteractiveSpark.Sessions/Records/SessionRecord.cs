@@ -28,6 +28,12 @@ public sealed record SessionRecord : SparkSessionAttachment
     /// <summary>The Docker engine of a Docker session when it is not the default one (<c>DOCKER_HOST</c>, else the local socket); else null.</summary>
     public string? DockerEndpoint { get; init; }
 
+    /// <summary>
+    /// The Marathon that runs a Marathon session's group (its address; the credentials come from the environment, as
+    /// when it was launched), so that stopping an attached session removes the group; else null.
+    /// </summary>
+    public Uri? MarathonUrl { get; init; }
+
     /// <summary>Whether the session has executors outside its driver whose logs its gateway serves (Docker, Marathon).</summary>
     public bool HasExecutors { get; init; }
 

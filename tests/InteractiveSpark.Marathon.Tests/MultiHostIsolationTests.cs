@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentAssertions.Execution;
 using InteractiveSpark.Sessions;
@@ -179,6 +181,23 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
             output.WriteLine(table.ToString());
             await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "multihost-sockets.md"), table.ToString());
 
+            // Spark's own tools from the intruder, without the session's secret: a worker that registers with the session's
+            // master (it would be given an executor of the application: standalone hands an application every free core)
+            // and Client's kill. Neither gets past the master's authentication.
+            var master = (await spark.Conf.GetAsync("spark.master"))!;
+            var rogueDir = Directory.CreateTempSubdirectory("ispark-rogue-worker-").FullName;
+            var rogueWorker = await IntruderSparkAsync(
+                "org.apache.spark.deploy.worker.Worker", "--cores", "1", "--memory", "512m", "--work-dir", rogueDir,
+                "--host", fx.Bed.IntruderAddress.ToString(), "--port", "0", "--webui-port", "0", master);
+            Directory.Delete(rogueDir, recursive: true);
+            var appId = (await http.GetFromJsonAsync<JsonElement>("/ui/api/v1/applications"))[0].GetProperty("id").GetString()!;
+            var rogueKill = await IntruderSparkAsync("org.apache.spark.deploy.Client", "kill", master, appId);
+            var executorsAfter = (await http.GetFromJsonAsync<JsonElement>($"/ui/api/v1/applications/{appId}/executors")).EnumerateArray()
+                .Count(e => e.GetProperty("id").GetString() != "driver");
+            var stillRuns = (await (await spark.SqlAsync("select count(*) from range(1000)")).CollectAsync())[0][0];
+            output.WriteLine($"rogue worker from the intruder against {master}: {RpcOutcome(rogueWorker)}; rogue kill of {appId}: {RpcOutcome(rogueKill)}; "
+                + $"executors afterwards: {executorsAfter}; a query afterwards: {stillRuns} rows counted");
+
             // Everything Marathon, Docker and the host's process list show about the session.
             var shown = new StringBuilder();
             foreach (var app in fx.Emulator.ReceivedApps.Where(a => a["id"]!.GetValue<string>().StartsWith(groupId, StringComparison.Ordinal)))
@@ -252,6 +271,10 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
                     inShown.Contains(uiSecret.Output.Trim(), StringComparison.Ordinal).Should().BeFalse("the UI secret is in no app, inspect or command line");
                 }
 
+                rogueWorker.Should().NotContain("Successfully registered with master", "a worker without the session's secret cannot join its master");
+                rogueKill.Should().NotContainAny(["Kill request for", "not found"], "the master never answered the intruder's kill");
+                executorsAfter.Should().Be(2, "no executor was given to an intruder's worker");
+                stillRuns.Should().Be(1000L, "the application lives on");
                 Setting("spark.authenticate").Should().Be("true");
                 Setting("spark.network.crypto.enabled").Should().Be("true");
                 Setting("spark.io.encryption.enabled").Should().Be("true");
@@ -265,6 +288,25 @@ public sealed partial class MultiHostIsolationTests(MultiHostFixture fx, ITestOu
         fx.Emulator.AppIds.Should().NotContain(id => id.StartsWith(groupId, StringComparison.Ordinal));
         (await SessionContainersAsync(groupId)).Should().BeEmpty();
     }
+
+    /// <summary>Runs a class of Spark's own jars from the intruder's namespace, without any secret, for 25 s at most; returns its output.</summary>
+    private async Task<string> IntruderSparkAsync(string mainClass, params string[] args)
+    {
+        var home = InteractiveSpark.Sessions.Local.SparkHome.Resolve();
+        string[] command =
+        [
+            "25", "ip", "netns", "exec", System.IO.Path.GetFileName(fx.Bed.Intruder.Path), "env", "SPARK_SCALA_VERSION=2.13", "SPARK_HOME=" + home,
+            "java", "-Xmx256m", "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED", "-cp", home + "/jars/*", mainClass, .. args,
+        ];
+        var (_, text) = await TestProcess.RunAsync("timeout", command, TimeSpan.FromSeconds(60));
+        return text;
+    }
+
+    /// <summary>The lines of a Spark tool's output that say how its RPC ended, for the test's log.</summary>
+    private static string RpcOutcome(string text) =>
+        string.Join(" / ", text.Split('\n').Where(l => l.Contains("WARN", StringComparison.Ordinal) || l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal))
+            .Select(l => l.Trim()).Distinct(StringComparer.Ordinal).Take(3)) is { Length: > 0 } lines ? lines : "(no answer)";
 
     private static string Has(string text, string value) => text.Contains(value, StringComparison.Ordinal) ? "FOUND" : "absent";
 

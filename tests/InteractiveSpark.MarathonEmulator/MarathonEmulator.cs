@@ -504,8 +504,11 @@ public sealed partial class MarathonEmulator : IAsyncDisposable
             try
             {
                 task.Ports = AllocatePorts(d["portDefinitions"] is JsonArray defs ? defs.Count : 0);
-                var created = await _docker.Containers.CreateContainerAsync(ContainerFor(app, task), removed).ConfigureAwait(false);
+                // Not cancelled by the app's removal: a create cancelled in flight may still make the container, whose id
+                // would then be unknown here and the container left behind (seen in CI: a relaunch raced the group's removal).
+                var created = await _docker.Containers.CreateContainerAsync(ContainerFor(app, task), CancellationToken.None).ConfigureAwait(false);
                 task.ContainerId = created.ID;
+                removed.ThrowIfCancellationRequested();
                 await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), removed).ConfigureAwait(false);
                 task.State = "TASK_RUNNING";
                 task.StartedAt = Now();

@@ -48,7 +48,7 @@ public sealed class MarathonAttachTests(MarathonFixture fx, ITestOutputHelper ou
             var second = await OpenSparkSession.AttachAsync("dev", store, TimeSpan.FromSeconds(60));
             output.WriteLine($"attached in {clock.Elapsed.TotalMilliseconds:0} ms");
             second.Launcher.Should().Be(SparkLauncherKind.Marathon);
-            // The query in flight first (as in DockerAttachTests: side by side, a new query's class fetch once failed under load).
+            // The query in flight first (as in DockerAttachNotebookTests: side by side, a new query's class fetch once failed under load).
             var rows = await second.Session.FetchOperationAsync(operation);
             rows.Select(r => r.Get<long>("id")).Should().Equal(0L, 1L, 2L, 3L);
             (await (await second.Session.SqlAsync("SELECT count(*) AS n FROM kept")).CollectAsync())[0].Get<long>("n").Should().Be(10);

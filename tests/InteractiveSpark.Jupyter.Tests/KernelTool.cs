@@ -21,8 +21,21 @@ internal static class KernelTool
     /// <summary>Debian's jupyter.</summary>
     public const string Jupyter = "/usr/bin/jupyter";
 
-    /// <summary>ispark.dll as built beside these tests.</summary>
-    public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "ispark.dll");
+    /// <summary>
+    /// ispark.dll as built in its own project (same configuration as these tests), with its own deps and runtime files: the
+    /// copy beside these tests would resolve assemblies as this test project does, which also references ASP.NET Core's
+    /// shared framework (the Marathon emulator), so its logging assembly is not copied here.
+    /// </summary>
+    public static string ToolPath { get; } = FindTool();
+
+    private static string FindTool()
+    {
+        // .../tests/InteractiveSpark.Jupyter.Tests/bin/CONFIGURATION/TFM/ -> .../programs/InteractiveSpark.Cli/bin/CONFIGURATION/TFM/
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var tool = Path.Combine(Root, "programs", "InteractiveSpark.Cli", "bin", here.Parent!.Name, here.Name, "ispark.dll");
+        File.Exists(tool).Should().BeTrue($"the test project's reference builds {tool}");
+        return tool;
+    }
 
     /// <summary>The JUPYTER_PATH that holds the installed kernelspec.</summary>
     public static Task<string> JupyterPathAsync() => Installed.Value;

@@ -75,10 +75,13 @@ public sealed class KernelKafkaMagicTests(KafkaBrokerFixture kafka, SparkServerF
             var cellTook = cell.Elapsed;
             var atCellEnd = stream.Sent.Count;
 
-            // The cell has ended; the preview's display keeps changing.
+            // The cell has ended; the preview's display keeps changing, until rows have arrived (the first micro-batch
+            // can take most of a minute on a loaded machine: four updates alone once all still said 0 rows).
+            static long Rows((string Kind, MimeBundle? Bundle, string? DisplayId) s) => long.Parse(s.Bundle!["text/plain"]!.Split(": ")[2].Split(' ')[0], CultureInfo.InvariantCulture);
             var waited = Stopwatch.StartNew();
-            while (stream.Sent.Skip(atCellEnd).Count(s => s.Kind == "update" && s.Bundle!["text/plain"]!.Contains("- running", StringComparison.Ordinal)) < 4
-                   && waited.Elapsed < TimeSpan.FromSeconds(60))
+            while (stream.Sent.Skip(atCellEnd).Where(s => s.Kind == "update" && s.Bundle!["text/plain"]!.Contains("- running", StringComparison.Ordinal)).ToArray() is var updates
+                   && (updates.Length < 4 || Rows(updates[^1]) == 0)
+                   && waited.Elapsed < TimeSpan.FromSeconds(120))
             {
                 await Task.Delay(250);
             }
@@ -88,7 +91,7 @@ public sealed class KernelKafkaMagicTests(KafkaBrokerFixture kafka, SparkServerF
             var running = stream.Sent.Skip(atCellEnd).Where(s => s.Kind == "update" && s.Bundle!["text/plain"]!.Contains("- running", StringComparison.Ordinal)).ToArray();
             running.Length.Should().BeGreaterThanOrEqualTo(4, $"the view keeps updating after the cell ended (the cell took {cellTook})");
             running.Select(s => s.DisplayId).Distinct().Should().ContainSingle().Which.Should().Be(display.DisplayId, "every update replaces the one display");
-            var counts = running.Select(s => long.Parse(s.Bundle!["text/plain"]!.Split(": ")[2].Split(' ')[0], CultureInfo.InvariantCulture)).ToArray();
+            var counts = running.Select(Rows).ToArray();
             counts.Should().BeInAscendingOrder();
             counts[^1].Should().BeGreaterThan(0);
             running[^1].Bundle!["text/html"].Should().Contain("input rows/s").And.Contain("<th>amount<br><small>double");

@@ -44,7 +44,7 @@ public sealed class KafkaNotebookTests
         var stream = Cell("stream");
         stream.Outputs.Should().ContainSingle("one display, updated in place");
         var final = stream.Text.Split('\n')[0];
-        final.Should().MatchRegex($@"^dev: {topic} at {_kafka.Bootstrap}: (\d+) rows in \d+ s, [\d.]+ rows/s, batch \d+ - --max-duration 15 s reached; stopped: streaming query kafka_stream_\S+ \([0-9a-f-]{{36}}\) stopped and removed; \d+ rows read; the session has 0 active streaming queries\.$");
+        final.Should().MatchRegex($@"^dev: {topic} at {_kafka.Bootstrap}: (\d+) rows in \d+ s, [\d.]+ rows/s, batch \d+ - --max-duration 30 s reached; stopped: streaming query kafka_stream_\S+ \([0-9a-f-]{{36}}\) stopped and removed; \d+ rows read; the session has 0 active streaming queries\.$");
         long.Parse(final.Split(": ")[2].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(0);
         stream.Text.Should().Contain("|customer  |item  |amount|");
         stream.Data("text/html").Single().Should().Contain("Plotly.newPlot").And.Contain("input rows/s");

@@ -5,6 +5,9 @@ namespace InteractiveSpark.Kafka.Tests;
 /// <summary>
 /// notebooks/kafka.ipynb through Jupyter (nbconvert --execute) and the dotnet-interactive kernel, against the test
 /// broker (KAFKA_BOOTSTRAP) and a local Spark session the notebook starts and stops itself, as a user would run it.
+/// On InteractiveSpark's own kernel <c>#!kafka-stream</c> returns at once and keeps updating its display after its cell
+/// (what .NET Interactive cannot do), so nbconvert would record only its first frame there: that kernel's stream is
+/// tested by KernelKafkaMagicTests, the rest of this notebook's magics by the kernel's own magic tests.
 /// </summary>
 [Collection(KafkaCollection.Name)]
 public sealed class KafkaNotebookTests

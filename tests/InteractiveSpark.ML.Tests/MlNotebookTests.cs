@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace InteractiveSpark.ML.Tests;
 
-/// <summary>notebooks/ml.ipynb through Jupyter (nbconvert --execute) and the dotnet-interactive kernel, against the real Spark server.</summary>
+/// <summary>notebooks/ml.ipynb through Jupyter (nbconvert --execute) on InteractiveSpark's own kernel, against the real Spark server.</summary>
 [Collection(SparkCollection.Name)]
 public sealed class MlNotebookTests(SparkServerFixture spark, ITestOutputHelper output)
 {
@@ -16,6 +16,7 @@ public sealed class MlNotebookTests(SparkServerFixture spark, ITestOutputHelper 
         var cs = spark.ConnectionString;
         var notebook = await NotebookRunner.ExecuteAsync("notebooks/ml.ipynb", new NotebookRunOptions
         {
+            Kernel = NotebookKernel.InteractiveSpark,
             Timeout = TimeSpan.FromMinutes(8),
             Environment = new Dictionary<string, string>
             {

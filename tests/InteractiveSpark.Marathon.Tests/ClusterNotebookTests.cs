@@ -2,7 +2,7 @@ using InteractiveSpark.Testing.Notebooks;
 
 namespace InteractiveSpark.Marathon.Tests;
 
-/// <summary>notebooks/cluster.ipynb through Jupyter (nbconvert --execute) against the Marathon emulator: the end-to-end flow.</summary>
+/// <summary>notebooks/cluster.ipynb through Jupyter (nbconvert --execute) on InteractiveSpark's own kernel against the Marathon emulator: the end-to-end flow.</summary>
 [Collection(MarathonCollection.Name)]
 public sealed class ClusterNotebookTests(MarathonFixture fx)
 {
@@ -11,6 +11,7 @@ public sealed class ClusterNotebookTests(MarathonFixture fx)
     {
         var notebook = await NotebookRunner.ExecuteAsync("notebooks/cluster.ipynb", new NotebookRunOptions
         {
+            Kernel = NotebookKernel.InteractiveSpark,
             Timeout = TimeSpan.FromMinutes(10),
             Environment = new Dictionary<string, string>
             {

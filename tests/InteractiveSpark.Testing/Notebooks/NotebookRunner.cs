@@ -16,13 +16,17 @@ public sealed record NotebookRunOptions
     /// <summary>Whether a failing cell is expected (its error is then in the outputs); when false a failing cell fails the run.</summary>
     public bool AllowErrors { get; init; }
 
+    /// <summary>The kernel that runs the cells: dotnet-interactive with the extension (default) or InteractiveSpark's own.</summary>
+    public NotebookKernel Kernel { get; init; } = NotebookKernel.DotnetInteractive;
+
     /// <summary>Extra environment variables for nbconvert and the kernel.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
 /// Runs a notebook the way a user's Jupyter does: <c>jupyter nbconvert --to notebook --execute</c> with the
-/// dotnet-interactive kernel (<see cref="KernelName"/>), after packing the extension into artifacts/packages, and
+/// dotnet-interactive kernel (<see cref="KernelName"/>), after packing the extension into artifacts/packages, or with
+/// InteractiveSpark's own kernel (<see cref="NotebookRunOptions.Kernel"/>), and
 /// returns the executed notebook. Missing tools fail the test with what to run (.ci/install-notebook-tools); nothing
 /// is skipped.
 /// </summary>
@@ -54,7 +58,12 @@ public static class NotebookRunner
         // Several test assemblies (run in parallel by `dotnet test` on the solution) pack into the same folder and
         // clear the same package cache: one notebook run at a time across processes.
         using var machineWide = await AcquireLockAsync(Repository.PathOf("artifacts", "notebook-tests", "notebook-run.lock"), options.Timeout);
-        await EnsurePackedAsync();
+        var ours = options.Kernel == NotebookKernel.InteractiveSpark;
+        if (!ours)
+        {
+            // Only .NET Interactive loads the extension's package (the notebooks' #r cell); our kernel skips that cell.
+            await EnsurePackedAsync();
+        }
 
         var input = Path.GetFullPath(Path.IsPathRooted(notebook) ? notebook : Repository.PathOf(notebook));
         if (!File.Exists(input))
@@ -69,7 +78,7 @@ public static class NotebookRunner
         var args = new List<string>
         {
             "nbconvert", "--to", "notebook", "--execute",
-            $"--ExecutePreprocessor.kernel_name={KernelName}",
+            $"--ExecutePreprocessor.kernel_name={(ours ? InteractiveSparkKernelSpec.KernelName : KernelName)}",
             $"--ExecutePreprocessor.timeout={(int)options.CellTimeout.TotalSeconds}",
             "--ExecutePreprocessor.startup_timeout=120",
             "--output-dir", outputDir, "--output", Path.GetFileName(input),
@@ -83,6 +92,11 @@ public static class NotebookRunner
         // the notebook are relative to notebooks/ as when a person opens it.
         args.Add(input);
         var environment = new Dictionary<string, string>(options.Environment) { ["NUGET_PACKAGES"] = NuGetPackagesFolder };
+        if (ours)
+        {
+            environment["JUPYTER_PATH"] = await InteractiveSparkKernelSpec.JupyterPathAsync();
+        }
+
         var watch = Stopwatch.StartNew();
         var (exitCode, log) = await RunAsync(jupyter, args, Path.GetDirectoryName(input)!, environment, options.Timeout);
         watch.Stop();

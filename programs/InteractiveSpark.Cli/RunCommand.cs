@@ -24,9 +24,9 @@ internal static class RunCommand
         var kernelLog = new Option<FileInfo?>("--kernel-log") { Description = "Write every message exchanged with the kernel (and its stderr) to this file." };
         var packages = new Option<DirectoryInfo?>("--packages")
         {
-            Description = "A folder with the InteractiveSpark .nupkg files to load the extension from. Default: ISPARK_PACKAGES, else the kernel's NuGet sources.",
+            Description = "--kernel dotnet-interactive: a folder with the InteractiveSpark .nupkg files to load the extension from. Default: ISPARK_PACKAGES, else the kernel's NuGet sources.",
         };
-        var noExtension = new Option<bool>("--no-extension") { Description = "Do not load the InteractiveSpark extension before the first cell." };
+        var noExtension = new Option<bool>("--no-extension") { Description = "--kernel dotnet-interactive: do not load the InteractiveSpark extension before the first cell." };
         var startTimeout = new Option<double>("--start-timeout") { Description = "Seconds the kernel may take to start.", DefaultValueFactory = _ => 120 };
         var spark = new Option<string?>("--spark")
         {
@@ -38,8 +38,8 @@ internal static class RunCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines; only the result line." };
         var kernel = new Option<string>("--kernel")
         {
-            Description = "The kernel the cells run on: dotnet-interactive (the .NET Interactive tool with the extension) or interactivespark (this tool's own Jupyter kernel, magics built in).",
-            DefaultValueFactory = _ => "dotnet-interactive",
+            Description = "The kernel the cells run on: interactivespark (this tool's own Jupyter kernel, magics built in; the default) or dotnet-interactive (the .NET Interactive tool, archived upstream, with the extension loaded: F# and other .NET Interactive languages).",
+            DefaultValueFactory = _ => "interactivespark",
         };
         kernel.AcceptOnlyFromAmong("dotnet-interactive", "interactivespark");
 

@@ -33,8 +33,8 @@ internal static class SubmitCommand
         var startupTimeout = new Option<double>("--startup-timeout") { Description = "marathon: seconds Marathon may take to run the task and its gateway to answer.", DefaultValueFactory = _ => 300 };
         var kernel = new Option<string>("--kernel")
         {
-            Description = "docker: the kernel the job's cells run on, dotnet-interactive or interactivespark (this tool's own Jupyter kernel).",
-            DefaultValueFactory = _ => "dotnet-interactive",
+            Description = $"The kernel the job's cells run on: interactivespark (this tool's own Jupyter kernel; the default) or dotnet-interactive (the old path: needs a job image with the tool, which docker/build-job-image --with-dotnet-interactive builds as {DockerJobOptions.DefaultImage}-dotnet-interactive; pass it with --image).",
+            DefaultValueFactory = _ => "interactivespark",
         };
         kernel.AcceptOnlyFromAmong("dotnet-interactive", "interactivespark");
         var jobHost = new Option<string?>("--job-host") { Description = "marathon: the address of the task's agent when its name (Marathon's task host) does not resolve here." };
@@ -82,12 +82,6 @@ internal static class SubmitCommand
 
             if (parse.GetValue(launcher) == "marathon")
             {
-                if (parse.GetValue(kernel) != "dotnet-interactive")
-                {
-                    console.WriteLine("ispark submit: --kernel interactivespark is not on --launcher marathon yet: its jobs run on dotnet-interactive.");
-                    return ExitCodes.BadInput;
-                }
-
                 MarathonJobLauncher marathonLauncher;
                 try
                 {
@@ -115,6 +109,7 @@ internal static class SubmitCommand
                         Constraints = (parse.GetValue(constraints) ?? []).Select(c => (IReadOnlyList<string>)c.Split(':')).ToList(),
                         Labels = labelPairs,
                         JobHost = parse.GetValue(jobHost),
+                        Kernel = parse.GetValue(kernel)!,
                     });
                 }
                 catch (ArgumentException e)

@@ -70,7 +70,10 @@ internal sealed partial class JobEndpoints(GatewayOptions options, GatewayConsol
         return Task.CompletedTask;
     }
 
-    /// <summary><c>POST /job/start</c> with <c>{"notebook": NAME, "content": TEXT, "timeoutSeconds", "sparkMaster", "sparkDriverMemory"}</c>: runs it, once.</summary>
+    /// <summary>
+    /// <c>POST /job/start</c> with <c>{"notebook": NAME, "content": TEXT, "timeoutSeconds", "sparkMaster", "sparkDriverMemory", "kernel"}</c>:
+    /// runs it, once. Without <c>kernel</c>, ispark run's default kernel (interactivespark).
+    /// </summary>
     public async Task<IResult> StartJobAsync(HttpContext context)
     {
         // One notebook, bounded: Kestrel's default (30 MB) is not a decision, and an upload is read whole into memory.
@@ -104,10 +107,12 @@ internal sealed partial class JobEndpoints(GatewayOptions options, GatewayConsol
         var content = Text(body, "content");
         var master = Text(body, "sparkMaster") ?? "local[2]";
         var memory = Text(body, "sparkDriverMemory") ?? "1g";
+        var kernel = Text(body, "kernel");
         double? timeout = body?["timeoutSeconds"] is JsonValue t && t.TryGetValue<double>(out var seconds) && seconds > 0 ? seconds : null;
-        if (name is null || content is null || !NotebookName.IsMatch(name) || !SparkValue.IsMatch(master) || !SparkValue.IsMatch(memory))
+        if (name is null || content is null || !NotebookName.IsMatch(name) || !SparkValue.IsMatch(master) || !SparkValue.IsMatch(memory)
+            || kernel is not (null or "interactivespark" or "dotnet-interactive"))
         {
-            return Results.Text("400 Bad Request: expected JSON {\"notebook\": \"NAME.ipynb|.dib\", \"content\": \"...\"} (and sparkMaster, sparkDriverMemory, timeoutSeconds).\n", statusCode: 400);
+            return Results.Text("400 Bad Request: expected JSON {\"notebook\": \"NAME.ipynb|.dib\", \"content\": \"...\"} (and sparkMaster, sparkDriverMemory, timeoutSeconds, kernel: interactivespark or dotnet-interactive).\n", statusCode: 400);
         }
 
         lock (_gate)
@@ -143,6 +148,12 @@ internal sealed partial class JobEndpoints(GatewayOptions options, GatewayConsol
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        if (kernel is not null)
+        {
+            psi.ArgumentList.Add("--kernel");
+            psi.ArgumentList.Add(kernel);
         }
 
         if (timeout is { } cellTimeout)

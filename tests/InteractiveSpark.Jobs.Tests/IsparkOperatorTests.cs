@@ -13,11 +13,10 @@ public sealed class IsparkOperatorTests(SparkServerFixture spark, MarathonEmulat
     [Fact]
     public async Task A_real_run_writes_its_command_progress_result_and_exit_code_to_the_product_log_without_the_spark_token()
     {
-        var packages = await IsparkTool.EnsurePackedAsync();
         var folder = IsparkTool.NewRunFolder();
         var logs = Path.Combine(folder, "logs");
         var result = await IsparkTool.RunAsync(
-            ["run", Path.Combine(IsparkTool.Root, "notebooks", "job-template.ipynb"), "-o", "out.ipynb", "--packages", packages, "-p", "rows=800"],
+            ["run", Path.Combine(IsparkTool.Root, "notebooks", "job-template.ipynb"), "-o", "out.ipynb", "-p", "rows=800"],
             folder,
             new Dictionary<string, string> { ["ISPARK_SPARK_URL"] = spark.Url, ["ISPARK_LOG_DIR"] = logs });
 
@@ -26,7 +25,7 @@ public sealed class IsparkOperatorTests(SparkServerFixture spark, MarathonEmulat
         files.Should().ContainSingle("the tool writes its own log file, ispark-<date>.log, where ISPARK_LOG_DIR says");
         var lines = File.ReadAllLines(files[0]);
         lines.Should().Contain(l => l.Contains("[INF] ispark session=- InteractiveSpark.Cli: ispark run started", StringComparison.Ordinal)
-                                    && l.Contains("job-template.ipynb -o out.ipynb --packages", StringComparison.Ordinal) && l.Contains("-p rows=800", StringComparison.Ordinal));
+                                    && l.Contains("job-template.ipynb -o out.ipynb -p rows=800", StringComparison.Ordinal));
         lines.Should().Contain(l => l.Contains("ispark run: [6/6] cell 9 (id 'result'", StringComparison.Ordinal) && l.Contains(" ok, ", StringComparison.Ordinal));
         lines.Should().Contain(l => l.Contains("ispark run: job-template.ipynb completed in", StringComparison.Ordinal));
         lines.Should().Contain(l => l.Contains("ispark run ended with exit code 0 after", StringComparison.Ordinal));

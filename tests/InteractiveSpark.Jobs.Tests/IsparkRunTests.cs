@@ -1,8 +1,9 @@
 namespace InteractiveSpark.Jobs.Tests;
 
 /// <summary>
-/// `ispark run` as a user runs it: the real tool, the real dotnet-interactive kernel, the extension packed from this
-/// repository, a real Spark Connect server (ISPARK_TEST_SPARK); the executed notebooks are read back as JSON.
+/// `ispark run` as a user runs it: the real tool on its own kernel (`ispark kernel`, the default) and, in one test, on the
+/// real dotnet-interactive kernel with the extension packed from this repository; a real Spark Connect server
+/// (ISPARK_TEST_SPARK); the executed notebooks are read back as JSON.
 /// </summary>
 [Collection(JobsCollection.Name)]
 public sealed class IsparkRunTests(SparkServerFixture spark)
@@ -11,11 +12,12 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
 
     private async Task<(IsparkResult Result, string Output)> RunTemplateAsync(params string[] extra)
     {
-        var packages = await IsparkTool.EnsurePackedAsync();
+        // Only dotnet-interactive loads the extension: the package folder is packed for it alone.
+        string[] packages = extra.Contains("dotnet-interactive") ? ["--packages", await IsparkTool.EnsurePackedAsync()] : [];
         var folder = IsparkTool.NewRunFolder();
         var output = Path.Combine(folder, "out.ipynb");
         var result = await IsparkTool.RunAsync(
-            ["run", Path.Combine(IsparkTool.Root, Template), "-o", output, "--packages", packages, .. extra],
+            ["run", Path.Combine(IsparkTool.Root, Template), "-o", output, .. packages, .. extra],
             folder,
             new Dictionary<string, string> { ["ISPARK_SPARK_URL"] = spark.Url });
         return (result, output);
@@ -27,7 +29,8 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
         var (result, output) = await RunTemplateAsync("-p", "day=2026-11-02", "-p", "rows=2000", "-p", "threshold=0.75", "--kernel-log", "kernel.log");
 
         result.ExitCode.Should().Be(0, result.Output);
-        result.Output.Should().Contain("[1/6] cell 2 (id 'parameters'").And.Contain("completed in");
+        result.Output.Should().Contain("[1/6] cell 2 (id 'parameters'").And.Contain("completed in")
+            .And.NotContain("loading the InteractiveSpark extension", "the default kernel, ispark's own, has the magics built in");
         var notebook = OutputNotebook.Load(output);
         var cells = notebook.Cells;
         var parameters = cells.ToList().FindIndex(c => OutputNotebook.Tags(c).Contains("parameters"));
@@ -50,8 +53,9 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
         ((string?)meta["parameters"]!["rows"]).Should().Be("2000");
         File.ReadAllText(output).Should().NotContain(spark.Token, "the Spark token comes from the environment, never into the notebook");
         var kernelLog = File.ReadAllText(Path.Combine(Path.GetDirectoryName(output)!, "kernel.log"));
-        kernelLog.Should().Contain("\"commandType\":\"SubmitCode\"").And.Contain("CommandSucceeded");
-        kernelLog.Should().NotContain(spark.Token, "the kernel echoes the resolved --url; the log masks it");
+        kernelLog.Should().Contain("> execute_request").And.Contain("< execute_reply ok", "the kernel log records the Jupyter protocol exchange");
+        kernelLog.Should().NotContain(spark.Token);
+        OutputNotebook.OutputText(notebook.Cell("connect")).Should().StartWith("spark: Spark 4.");
     }
 
     [Fact]
@@ -70,26 +74,18 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
     }
 
     [Fact]
-    public async Task The_template_runs_on_the_interactivespark_kernel_and_a_failing_cell_is_one_line_there_too()
+    public async Task The_template_still_runs_on_dotnet_interactive_with_the_extension_loaded()
     {
-        var (result, output) = await RunTemplateAsync("--kernel", "interactivespark", "-p", "day=2026-11-02", "-p", "rows=2000", "-p", "threshold=0.75");
+        var (result, output) = await RunTemplateAsync("--kernel", "dotnet-interactive", "-p", "day=2026-11-02", "-p", "rows=2000", "-p", "threshold=0.75", "--kernel-log", "kernel.log");
 
         result.ExitCode.Should().Be(0, result.Output);
-        result.Output.Should().NotContain("loading the InteractiveSpark extension", "the kernel has the magics built in");
+        result.Output.Should().Contain("loading the InteractiveSpark extension");
         var notebook = OutputNotebook.Load(output);
         OutputNotebook.OutputText(notebook.Cell("query")).Should().Be("day 2026-11-02, nightly: 500 of 2000 rows at or above 0.75, total 874750\n");
-        var table = notebook.Cell("result");
-        OutputNotebook.OutputTypes(table).Should().Equal("execute_result");
-        table["outputs"]![0]!["data"]!["text/html"].Should().NotBeNull("the result renders as an HTML table");
-        OutputNotebook.OutputText(table).Should().Contain("874750");
-        OutputNotebook.OutputText(notebook.Cell("connect")).Should().StartWith("spark: Spark 4.");
-        File.ReadAllText(output).Should().NotContain(spark.Token);
-
-        var (failed, failedOutput) = await RunTemplateAsync("--kernel", "interactivespark", "-p", "day=not-a-date");
-        failed.ExitCode.Should().Be(1, failed.Output);
-        failed.Output.Should().MatchRegex(@"cell 7 \(id 'query': var report = await spark\.SqlAsync\(\) failed: .*CAST_INVALID_INPUT");
-        failed.Output.Should().NotContain("SparkException").And.NotContain("   at ");
-        ((int?)OutputNotebook.Load(failedOutput).Cell("result")["execution_count"]).Should().BeNull("the cells after a failure do not run");
+        notebook.Cell("result")["outputs"]![0]!["data"]!["text/html"].Should().NotBeNull("the result renders as an HTML table");
+        var kernelLog = File.ReadAllText(Path.Combine(Path.GetDirectoryName(output)!, "kernel.log"));
+        kernelLog.Should().Contain("\"commandType\":\"SubmitCode\"").And.Contain("CommandSucceeded");
+        kernelLog.Should().NotContain(spark.Token, "the kernel echoes the resolved --url; the log masks it");
     }
 
     [Fact]
@@ -109,13 +105,13 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
         var folder = IsparkTool.NewRunFolder();
         var notebook = Path.Combine(IsparkTool.Root, "tests", "InteractiveSpark.Jobs.Tests", "TestNotebooks", "wait.dib");
 
-        var quick = await IsparkTool.RunAsync(["run", notebook, "--no-extension", "-p", "seconds=1", "-p", "note=hello world", "-o", "quick.ipynb"], folder);
+        var quick = await IsparkTool.RunAsync(["run", notebook, "-p", "seconds=1", "-p", "note=hello world", "-o", "quick.ipynb"], folder);
         quick.ExitCode.Should().Be(0, quick.Output);
         var done = OutputNotebook.Load(Path.Combine(folder, "quick.ipynb"));
         string.Join("\n", done.Cells.Select(OutputNotebook.OutputText)).Should()
             .Contain("waited 1 s (Double), note hello world (String)").And.Contain("done: hello world");
 
-        var slow = await IsparkTool.RunAsync(["run", notebook, "--no-extension", "-p", "seconds=600", "--timeout", "5", "-o", "slow.ipynb"], folder);
+        var slow = await IsparkTool.RunAsync(["run", notebook, "-p", "seconds=600", "--timeout", "5", "-o", "slow.ipynb"], folder);
         slow.ExitCode.Should().Be(3, slow.Output);
         slow.Output.Should().MatchRegex(@"cell 4 \(id '\w+': await Task\.Delay.*\) failed: the cell did not finish within 5 s");
         slow.Duration.Should().BeLessThan(TimeSpan.FromSeconds(60), "the kernel is stopped, not waited for");
@@ -129,7 +125,8 @@ public sealed class IsparkRunTests(SparkServerFixture spark)
         var folder = IsparkTool.NewRunFolder();
         var notebook = Path.Combine(IsparkTool.Root, "tests", "InteractiveSpark.Jobs.Tests", "TestNotebooks", "fsharp.dib");
 
-        var run = await IsparkTool.RunAsync(["run", notebook, "--no-extension", "-p", "rows=42", "-p", "ratio=2", "-p", "name=a \"quoted\" name", "-o", "fs.ipynb"], folder);
+        // F# is .NET Interactive's: this notebook keeps the old kernel.
+        var run = await IsparkTool.RunAsync(["run", notebook, "--kernel", "dotnet-interactive", "--no-extension", "-p", "rows=42", "-p", "ratio=2", "-p", "name=a \"quoted\" name", "-o", "fs.ipynb"], folder);
 
         run.ExitCode.Should().Be(0, run.Output);
         var done = OutputNotebook.Load(Path.Combine(folder, "fs.ipynb"));

@@ -35,7 +35,8 @@ public sealed class IsparkSubmitDockerTests(JobImageFixture image) : IClassFixtu
         OutputNotebook.OutputText(notebook.Cell("query")).Should().Be("day 2026-11-03, nightly: 200 of 400 rows at or above 0.5, total 59900\n",
             "ids 200..399 of 400: 200 rows summing to 59,900, computed by the job's own Spark");
         File.ReadAllText(Path.Combine(folder, "out", "job-template.log")).Should().Contain("completed in");
-        File.Exists(Path.Combine(folder, "out", "kernel.log")).Should().BeTrue();
+        File.ReadAllText(Path.Combine(folder, "out", "kernel.log")).Should().Contain("< execute_reply ok", "the job ran on ispark's own kernel (the Jupyter protocol exchange)");
+        submit.Output.Should().NotContain("loading the InteractiveSpark extension");
         (await JobContainersAsync(jobId)).Should().BeEmpty("the job's container is removed once its results are back");
 
         // The launcher's own lines in the product log: the container (to match with docker ps), the end, the removal.
@@ -47,22 +48,23 @@ public sealed class IsparkSubmitDockerTests(JobImageFixture image) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_submitted_job_runs_on_the_interactivespark_kernel_in_its_container()
+    public async Task A_job_on_dotnet_interactive_runs_in_the_image_with_the_tool_and_fails_in_one_line_in_the_image_without_it()
     {
         var folder = IsparkTool.NewRunFolder();
-        var submit = await IsparkTool.RunAsync(
-            ["submit", Template, "--launcher", "docker", "--kernel", "interactivespark", "--image", image.Image, "-p", "day=2026-11-03", "-p", "rows=400", "-o", "out", "--prefix", "ispark-test"],
-            folder, null, TimeSpan.FromMinutes(5));
+        string[] job = ["submit", Template, "--launcher", "docker", "--kernel", "dotnet-interactive", "-p", "day=2026-11-03", "-p", "rows=400", "-o", "out", "--prefix", "ispark-test"];
 
+        var missing = await IsparkTool.RunAsync([.. job, "--image", image.Image], folder, null, TimeSpan.FromMinutes(3));
+        missing.ExitCode.Should().Be(4, missing.Output);
+        missing.Output.Should().Contain("ispark run: job-template.ipynb: The dotnet-interactive tool is not installed here")
+            .And.Contain("docker/build-job-image --with-dotnet-interactive").And.NotContain("local Spark ready", "the tool is looked for before Spark starts")
+            .And.NotContain("   at ");
+
+        var submit = await IsparkTool.RunAsync([.. job, "--image", image.DotnetInteractiveImage], folder, null, TimeSpan.FromMinutes(5));
         submit.ExitCode.Should().Be(0, submit.Output);
-        submit.Output.Should().Contain("[6/6] cell 9 (id 'result': report) ok").And.NotContain("loading the InteractiveSpark extension");
+        submit.Output.Should().Contain("loading the InteractiveSpark extension").And.Contain("[6/6] cell 9 (id 'result': report) ok");
         var notebook = OutputNotebook.Load(Path.Combine(folder, "out", "job-template.out.ipynb"));
         OutputNotebook.OutputText(notebook.Cell("query")).Should().Be("day 2026-11-03, nightly: 200 of 400 rows at or above 0.5, total 59900\n");
-        File.ReadAllText(Path.Combine(folder, "out", "kernel.log")).Should().Contain("< execute_reply ok", "the kernel log records the Jupyter protocol exchange");
-
-        var marathon = await IsparkTool.RunAsync(["submit", Template, "--launcher", "marathon", "--marathon", "http://127.0.0.1:1", "--kernel", "interactivespark"], folder);
-        marathon.ExitCode.Should().Be(2);
-        marathon.Output.Trim().Should().Be("ispark submit: --kernel interactivespark is not on --launcher marathon yet: its jobs run on dotnet-interactive.");
+        File.ReadAllText(Path.Combine(folder, "out", "kernel.log")).Should().Contain("\"commandType\":\"SubmitCode\"", "dotnet-interactive's protocol");
     }
 
     [Fact]

@@ -52,6 +52,11 @@ public sealed partial class DockerJobLauncher(DockerJobOptions options)
             _ = ParseBytes(memory);
         }
 
+        if (o.Kernel is not ("interactivespark" or "dotnet-interactive"))
+        {
+            throw new ArgumentException($"--kernel is interactivespark or dotnet-interactive; got '{InputText.Clip(o.Kernel)}'.");
+        }
+
         return o;
     }
 

@@ -6,7 +6,7 @@ public sealed record DockerJobOptions
     /// <summary>The image the project builds (<c>docker/build-job-image</c>); used unless <see cref="Image"/> or <c>ISPARK_JOB_IMAGE</c> says otherwise.</summary>
     public const string DefaultImage = "ispark-job:test";
 
-    /// <summary>The job image (<c>docker/job/Dockerfile</c>: the driver image plus .NET, dotnet-interactive, the extension and ispark).</summary>
+    /// <summary>The job image (<c>docker/job/Dockerfile</c>: the driver image plus the .NET SDK and ispark, whose kernel runs the cells).</summary>
     public string Image { get; init; } = Environment.GetEnvironmentVariable("ISPARK_JOB_IMAGE") is { Length: > 0 } image ? image : DefaultImage;
 
     /// <summary>The job's name (container name and <c>ispark.name</c> label); default the notebook's file name without extension.</summary>
@@ -33,8 +33,11 @@ public sealed record DockerJobOptions
     /// <summary>The master of the job's own Spark (a Spark Connect server in the container). Default <c>local[2]</c>.</summary>
     public string SparkMaster { get; init; } = "local[2]";
 
-    /// <summary>The kernel the cells run on in the container: <c>dotnet-interactive</c> (default) or <c>interactivespark</c>.</summary>
-    public string Kernel { get; init; } = "dotnet-interactive";
+    /// <summary>
+    /// The kernel the cells run on in the container: <c>interactivespark</c> (default: <c>ispark kernel</c>, in every job
+    /// image) or <c>dotnet-interactive</c> (only in an image built with <c>docker/build-job-image --with-dotnet-interactive</c>).
+    /// </summary>
+    public string Kernel { get; init; } = "interactivespark";
 
     /// <summary>The driver heap of the job's own Spark. Default 1g.</summary>
     public string DriverMemory { get; init; } = "1g";

@@ -50,9 +50,7 @@ public sealed class InteractiveKernelProcess : INotebookKernel
     public static async Task<InteractiveKernelProcess> StartAsync(KernelProcessOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tool = options.ToolPath ?? FindTool()
-            ?? throw new KernelStartException(
-                "The dotnet-interactive tool is not installed (not in ~/.dotnet/tools nor on PATH): install it with `dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001` (.ci/install-notebook-tools does), or set ISPARK_DOTNET_INTERACTIVE to its path.");
+        var tool = options.ToolPath ?? FindTool() ?? throw new KernelStartException(MissingTool);
         var workingDirectory = options.WorkingDirectory ?? System.Environment.CurrentDirectory;
         var psi = new ProcessStartInfo(tool)
         {
@@ -334,6 +332,13 @@ public sealed class InteractiveKernelProcess : INotebookKernel
     internal static string Redact(string line) => SessionToken.Redact(line);
 
     /// <summary>The tool: ISPARK_DOTNET_INTERACTIVE, else ~/.dotnet/tools/dotnet-interactive, else PATH's.</summary>
+    /// <summary>What to do when the tool is nowhere: one line, also for a job image built without it.</summary>
+    internal const string MissingTool =
+        "The dotnet-interactive tool is not installed here (not in ~/.dotnet/tools nor on PATH, ISPARK_DOTNET_INTERACTIVE unset): "
+        + "--kernel interactivespark (the default) needs none; for --kernel dotnet-interactive install it with "
+        + "`dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001` (.ci/install-notebook-tools does), or, for a job, "
+        + "pass --image with a job image built by docker/build-job-image --with-dotnet-interactive.";
+
     internal static string? FindTool()
     {
         if (Environment.GetEnvironmentVariable("ISPARK_DOTNET_INTERACTIVE") is { Length: > 0 } explicitPath)

@@ -106,6 +106,12 @@ public sealed class JupyterKernelProcess : INotebookKernel
         try
         {
             await kernel.WaitReadyAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
+
+            // The first cell pays for Roslyn's first compilation (seconds on a busy machine): a silent cell pays it here,
+            // inside the start timeout, so that --timeout measures the notebook's own cells.
+            using var warm = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            warm.CancelAfter(options.StartTimeout);
+            await Task.Run(() => kernel.Execute("0", _ => { }, warm.Token, silent: true), CancellationToken.None).ConfigureAwait(false);
             return kernel;
         }
         catch
@@ -162,12 +168,12 @@ public sealed class JupyterKernelProcess : INotebookKernel
         File.Delete(_connectionFile);
     }
 
-    private KernelCommandResult Execute(string code, Action<KernelEvent> onEvent, CancellationToken cancellationToken)
+    private KernelCommandResult Execute(string code, Action<KernelEvent> onEvent, CancellationToken cancellationToken, bool silent = false)
     {
         Log("> execute_request " + code);
         var request = Send(_shell, "execute_request", new JsonObject
         {
-            ["code"] = code, ["silent"] = false, ["store_history"] = true, ["user_expressions"] = new JsonObject(),
+            ["code"] = code, ["silent"] = silent, ["store_history"] = !silent, ["user_expressions"] = new JsonObject(),
             ["allow_stdin"] = false, ["stop_on_error"] = true,
         });
         JsonObject? reply = null;

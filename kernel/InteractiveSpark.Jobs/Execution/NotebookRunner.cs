@@ -151,6 +151,12 @@ public static class NotebookRunner
         LocalSparkServer? spark = null;
         try
         {
+            // A missing tool is known before Spark starts (seconds to minutes in a job): say so at once.
+            if (options.InteractiveSparkKernel is not { Count: > 0 } && kernelOptions.ToolPath is null && InteractiveKernelProcess.FindTool() is null)
+            {
+                throw new KernelStartException(InteractiveKernelProcess.MissingTool);
+            }
+
             if (options.LocalSpark is { } sparkOptions)
             {
                 options.Status?.Invoke("starting a local Spark Connect server for the run");
@@ -168,6 +174,10 @@ public static class NotebookRunner
             }
 
             result = await ExecuteAsync(notebook, options, kernelOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KernelStartException e)
+        {
+            result = (NotebookRunStatus.KernelFailed, null, e.Message);
         }
         catch (Exception e) when (spark is null && options.LocalSpark is not null && e is not OperationCanceledException)
         {

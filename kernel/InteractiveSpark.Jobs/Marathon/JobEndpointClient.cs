@@ -48,9 +48,12 @@ public sealed class JobEndpointClient : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    /// <summary>Uploads the notebook (parameters already injected) and starts <c>ispark run</c> on it; fails if the task ran one already.</summary>
+    /// <summary>
+    /// Uploads the notebook (parameters already injected) and starts <c>ispark run --kernel KERNEL</c> on it
+    /// (<paramref name="kernel"/>: interactivespark or dotnet-interactive); fails if the task ran one already.
+    /// </summary>
     public async Task StartAsync(
-        string notebookName, string content, TimeSpan? cellTimeout, string sparkMaster, string sparkDriverMemory, CancellationToken cancellationToken)
+        string notebookName, string content, TimeSpan? cellTimeout, string sparkMaster, string sparkDriverMemory, string kernel, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
@@ -58,6 +61,7 @@ public sealed class JobEndpointClient : IDisposable
             ["content"] = content,
             ["sparkMaster"] = sparkMaster,
             ["sparkDriverMemory"] = sparkDriverMemory,
+            ["kernel"] = kernel,
             ["timeoutSeconds"] = cellTimeout?.TotalSeconds,
         };
         using var request = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");

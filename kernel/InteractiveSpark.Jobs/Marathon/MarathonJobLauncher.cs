@@ -64,6 +64,11 @@ public sealed class MarathonJobLauncher
             throw new ArgumentException($"A constraint is field:OPERATOR or field:OPERATOR:value, e.g. hostname:UNIQUE; got '{string.Join(':', constraint)}'.", nameof(options));
         }
 
+        if (options.Kernel is not ("interactivespark" or "dotnet-interactive"))
+        {
+            throw new ArgumentException($"--kernel is interactivespark or dotnet-interactive; got '{InputText.Clip(options.Kernel)}'.", nameof(options));
+        }
+
         if (!double.IsFinite(options.Cpus) || options.Cpus is <= 0 or > 1024 || ByteSize.Parse(options.Memory, "--memory") < 1024L * 1024 * 1024)
         {
             throw new ArgumentException($"A job needs positive --cpus and at least 1g of --memory (the kernel, Spark and the gateway); got {options.Cpus.ToString(CultureInfo.InvariantCulture)} and {options.Memory}.", nameof(options));
@@ -129,7 +134,7 @@ public sealed class MarathonJobLauncher
                     record = new MarathonJobRecord(jobId, o.Marathon, groupId, appId, task.Id, host, port, token, fingerprint, stem + ".ipynb", created);
                     phase = "uploading the notebook";
                     using var endpoint = Connect(record);
-                    await endpoint.StartAsync(record.Notebook, IpynbFormat.Write(notebook), o.CellTimeout, o.SparkMaster, o.DriverMemory, startup.Token).ConfigureAwait(false);
+                    await endpoint.StartAsync(record.Notebook, IpynbFormat.Write(notebook), o.CellTimeout, o.SparkMaster, o.DriverMemory, o.Kernel, startup.Token).ConfigureAwait(false);
                     console?.WriteLine($"ispark submit: task {task.Id} on {host}: notebook uploaded, job started (certificate {fingerprint[..16]}… pinned)");
                 }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)

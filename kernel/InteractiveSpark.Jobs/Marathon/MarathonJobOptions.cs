@@ -39,6 +39,13 @@ public sealed record MarathonJobOptions
     /// <summary>How long Marathon may take to run the task and the job's gateway to answer. Default 5 minutes.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The kernel the cells run on in the task: <c>interactivespark</c> (default) or <c>dotnet-interactive</c> (only in an
+    /// image built with <c>docker/build-job-image --with-dotnet-interactive</c>). Sent with the notebook; the task's gateway
+    /// accepts only these two.
+    /// </summary>
+    public string Kernel { get; init; } = "interactivespark";
+
     /// <summary>The master of the job's own Spark (a Spark Connect server inside the task). Default <c>local[2]</c>.</summary>
     public string SparkMaster { get; init; } = "local[2]";
 

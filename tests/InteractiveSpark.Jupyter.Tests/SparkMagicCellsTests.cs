@@ -158,6 +158,56 @@ public sealed class SparkMagicCellsTests(CSharpCellsFixture fixture)
     }
 
     [Fact]
+    public async Task A_fork_starts_with_its_parents_views_goes_its_own_way_and_ends_alone_or_with_its_parent()
+    {
+        (await Run($"var urlFork = \"{fixture.Spark.Url}\";")).ErrorName.Should().BeNull();
+        (await Run("#!spark-connect --name jfa --url @csharp:urlFork")).ErrorName.Should().BeNull();
+        try
+        {
+            (await Run("#!jfa\nCREATE OR REPLACE TEMPORARY VIEW fork_seen AS SELECT 41 AS x")).ErrorName.Should().BeNull();
+
+            var fork = new RecordingOutput();
+            var outcome = await _cells.ExecuteAsync("#!spark-connect --name jfb --fork jfa --conf spark.sql.shuffle.partitions=3", fork, default);
+            outcome.ErrorName.Should().BeNull(outcome.ErrorValue);
+            fork.Sent.Last(s => s.Bundle is not null).Bundle!["text/plain"].Should().StartWith("jfb: fork of jfa (session ").And.Contain("stopping jfa ends it too");
+            (await Result("jfb.SessionId != jfa.SessionId")).Should().Be("True");
+
+            // The parent's temp view is in the fork (its own #!jfb SQL cell); a setting made in the fork stays there.
+            var sql = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!jfb --name seen\nSELECT x + 1 AS y FROM fork_seen", sql, default)).ErrorName.Should().BeNull();
+            (await Result("seen[0][\"y\"]")).Should().Be("42");
+            (await Run("await jfb.Conf.SetAsync(\"spark.sql.session.timeZone\", \"Asia/Tokyo\");")).ErrorName.Should().BeNull();
+            (await Result("await jfb.Conf.GetAsync(\"spark.sql.session.timeZone\")")).Should().Be("Asia/Tokyo");
+            (await Result("await jfa.Conf.GetAsync(\"spark.sql.session.timeZone\")")).Should().NotBe("Asia/Tokyo");
+            (await Result("await jfb.Conf.GetAsync(\"spark.sql.shuffle.partitions\")")).Should().Be("3", "--conf sets the fork's own settings");
+            (await Result("await jfa.Conf.GetAsync(\"spark.sql.shuffle.partitions\")")).Should().NotBe("3");
+
+            var sessions = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-sessions", sessions, default)).ErrorName.Should().BeNull();
+            sessions.Sent.Single().Bundle!["text/plain"].Should().MatchRegex(@"(?m)^jfb\s+fork of jfa\s+");
+
+            var stop = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-stop --name jfb", stop, default)).ErrorName.Should().BeNull();
+            stop.Sent.Single().Bundle!["text/plain"].Should().MatchRegex(@"^jfb: stopped \(fork session [0-9a-f-]{36} released; jfa and its driver keep running\)\.$");
+            (await Run("#!jfb\nSELECT 1")).ErrorValue.Should().StartWith("The Spark session 'jfb' is not open");
+            (await Result("(await (await jfa.SqlAsync(\"SELECT x FROM fork_seen\")).CollectAsync())[0][0]")).Should().Be("41", "the parent works on");
+
+            // A fork of an unknown session, and one with a launcher, are one line each; stopping the parent ends its fork.
+            (await Run("#!spark-connect --name jfc --fork nowhere")).ErrorValue.Should().StartWith("--fork nowhere: no Spark session of that name is open in this notebook; open: ");
+            (await Run("#!spark-connect --name jfc --fork jfa --launcher local")).ErrorValue.Should().Contain("remove --launcher");
+            (await Run("#!spark-connect --name jfc --fork jfa")).ErrorName.Should().BeNull();
+        }
+        finally
+        {
+            var stop = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-stop --name jfa", stop, default)).ErrorName.Should().BeNull();
+            stop.Sent.Single().Bundle!["text/plain"].Should().MatchRegex(@"^jfa: stopped \(session [0-9a-f-]{36} closed; its fork jfc ended with it\)\.$");
+        }
+
+        (await Run("#!jfc\nSELECT 1")).ErrorValue.Should().StartWith("The Spark session 'jfc' is not open");
+    }
+
+    [Fact]
     public async Task Help_lists_every_option()
     {
         var output = new RecordingOutput();

@@ -81,6 +81,7 @@ internal static class SparkSessionMagics
 
         // Its forks run on its driver: they end with it.
         var forks = sessions.Registry.RemoveForks(open);
+        var stopped = MagicText.Stopped(open, forks); // before the stop: what the driver owns is read from it
         try
         {
             await open.StopAsync().ConfigureAwait(false);
@@ -91,6 +92,6 @@ internal static class SparkSessionMagics
             return;
         }
 
-        KernelInvocationContextExtensions.Display(context, MagicText.Stopped(open, forks), "text/plain");
+        KernelInvocationContextExtensions.Display(context, stopped, "text/plain");
     }
 }

@@ -64,7 +64,8 @@ public static class MagicText
     }
 
     /// <summary>
-    /// The line <c>#!spark-stop</c> shows once <paramref name="session"/> stopped: what closed and what the launcher removed;
+    /// The line <c>#!spark-stop</c> shows once <paramref name="session"/> stopped (made before the stop, while its driver can
+    /// still say what it owns): what closed and what the launcher removed;
     /// for a fork, that the session it came from and its driver keep running; for a session with forks
     /// (<paramref name="forks"/>), that they ended with it.
     /// </summary>

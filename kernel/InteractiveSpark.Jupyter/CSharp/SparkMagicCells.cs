@@ -342,6 +342,7 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
 
         // Its forks run on its driver: they end with it.
         var forks = Registry.RemoveForks(open);
+        var stopped = MagicText.Stopped(open, forks); // before the stop: what the driver owns is read from it
         try
         {
             await open.StopAsync().ConfigureAwait(false);
@@ -351,7 +352,7 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             return Refused($"{name}: stopping failed ({e.Message}); the server, if any, was killed.");
         }
 
-        output.Display(MimeBundle.Text(MagicText.Stopped(open, forks)));
+        output.Display(MimeBundle.Text(stopped));
         return CellOutcome.Ok;
     }
 

@@ -12,13 +12,16 @@ namespace InteractiveSpark.Interactive;
 internal static class SparkConnectParameters
 {
     /// <summary>The options declared once in kernel/ (<see cref="SparkConnectValues.Options"/>), as .NET Interactive parameters.</summary>
-    public static IEnumerable<KernelDirectiveParameter> Create() => SparkConnectValues.Options.Select(option =>
+    /// <remarks><paramref name="sessionNames"/> completes the options whose value is an open session's name (<c>--fork</c>).</remarks>
+    public static IEnumerable<KernelDirectiveParameter> Create(Func<IEnumerable<string>> sessionNames) => SparkConnectValues.Options.Select(option =>
     {
         // URLs hold ':' and '/': the parser must take them as text, not as a kernel or value reference.
         var parameter = option.Name is "--url" or "--marathon"
             ? new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.IsFlag, MaxOccurrences = option.MaxOccurrences, TypeHint = "text" }
             : new KernelDirectiveParameter(option.Name, option.Description) { Flag = option.IsFlag, MaxOccurrences = option.MaxOccurrences };
-        return option.Completions.Count > 0 ? parameter.AddCompletions(() => option.Completions) : parameter;
+        return option.IsSessionName ? parameter.AddCompletions(sessionNames)
+            : option.Completions.Count > 0 ? parameter.AddCompletions(() => option.Completions)
+            : parameter;
     });
 }
 
@@ -73,6 +76,7 @@ internal static class SparkConnectCommandValues
             AllowHttpMarathon = byKey.TryGetValue("allowhttpmarathon", out var allowHttp) && allowHttp.ValueKind == JsonValueKind.True,
             KeepAlive = byKey.TryGetValue("keepalive", out var keepAlive) && keepAlive.ValueKind == JsonValueKind.True,
             Attach = byKey.TryGetValue("attach", out var attach) && attach.ValueKind == JsonValueKind.True,
+            Fork = One("--fork"),
             Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
             UnclosedQuote = line?.UnclosedQuote ?? false,
             StrayWords = line?.StrayWords ?? [],
@@ -100,14 +104,14 @@ internal static class SparkConnectDirective
 {
     public const string Name = "#!spark-connect";
 
-    public static KernelActionDirective Create()
+    public static KernelActionDirective Create(Func<IEnumerable<string>> sessionNames)
     {
         var directive = new KernelActionDirective(Name)
         {
             Description = "Connects to Spark (an existing Spark Connect server, or one it starts) and declares a C# variable holding the session",
         };
         directive.Parameters.Add(new KernelDirectiveParameter("--name", "The session's name: the C# variable that will hold it") { Required = true });
-        foreach (var parameter in SparkConnectParameters.Create())
+        foreach (var parameter in SparkConnectParameters.Create(sessionNames))
         {
             directive.Parameters.Add(parameter);
         }
@@ -125,7 +129,7 @@ internal sealed class ConnectSparkDirective : ConnectKernelDirective<ConnectSpar
         : base("spark", "Connects to Spark (an existing Spark Connect server, or one it starts) and declares a C# variable holding the session")
     {
         _handler = handler;
-        foreach (var parameter in SparkConnectParameters.Create())
+        foreach (var parameter in SparkConnectParameters.Create(() => handler.Sessions.All.Select(s => s.Name)))
         {
             Parameters.Add(parameter);
         }

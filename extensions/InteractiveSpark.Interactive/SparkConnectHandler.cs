@@ -58,17 +58,27 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
             return false;
         }
 
+        var parent = options.Fork is { } forkOf ? sessions.Registry.Find(forkOf) : null;
+        if (options.Fork is not null && parent is null)
+        {
+            sessions.Registry.Release(options.Name);
+            context.Fail(command, message: MagicText.NoSessionToFork(options.Fork, sessions.All.Select(s => s.Name)));
+            return false;
+        }
+
         // The first connect of a kernel names the sessions an earlier kernel left (cheap: records and process ids only).
-        var hint = !options.Attach && Interlocked.Exchange(ref _hinted, 1) == 0
+        var hint = !options.Attach && parent is null && Interlocked.Exchange(ref _hinted, 1) == 0
             ? OpenSparkSession.AttachableHint(SessionRecordStore.Default, sessions.All.Select(s => s.Name).Append(options.Name))
             : null;
 
         // Launcher lines of this connect carry the session's name; the client's own lines its session id.
         using var logScope = InteractiveSpark.Logging.ProductLog.BeginSession(options.Name);
-        var progress = new ProgressLine(context, options.Name, options.Attach ? "attaching" : "starting");
+        var progress = new ProgressLine(context, options.Name, parent is not null ? $"forking {parent.Name}" : options.Attach ? "attaching" : "starting");
         try
         {
-            var open = options.Attach
+            var open = parent is not null
+                ? await parent.ForkAsync(options.Name, options.Conf, context.CancellationToken).ConfigureAwait(false)
+                : options.Attach
                 ? await OpenSparkSession.AttachAsync(options.Name, SessionRecordStore.Default, options.StartupTimeout, sessions.LoggerFactory, context.CancellationToken)
                     .ConfigureAwait(false)
                 : await OpenSparkSession.OpenAsync(
@@ -92,7 +102,8 @@ internal sealed class SparkConnectHandler(NotebookSparkSessions sessions)
                 root.Add(new SparkSqlKernel(options.Name, sessions.Registry));
             }
 
-            progress.Done(open.IsAttached
+            progress.Done(open.ForkedFrom is not null ? open.ForkedLine()
+                : open.IsAttached
                 ? string.Join('\n', open.AttachedLines())
                 : $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
                   + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"));

@@ -53,7 +53,7 @@ public static class SparkKernelExtension
             root.RegisterForDisposal(sessions);
             var handler = new SparkConnectHandler(sessions);
             root.AddDirective<SparkConnectCommand>(
-                SparkConnectDirective.Create(),
+                SparkConnectDirective.Create(() => sessions.All.Select(s => s.Name)),
                 (command, context) => handler.ConnectAsync(command, command.ToValues(), context));
             root.AddConnectDirective(new ConnectSparkDirective(handler));
             SparkSessionMagics.Add(root, sessions);

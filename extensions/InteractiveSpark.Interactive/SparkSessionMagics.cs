@@ -64,7 +64,7 @@ internal static class SparkSessionMagics
             }
         });
 
-        var stop = new KernelActionDirective(StopName) { Description = "Stops a Spark session this notebook opened, and the server it started for it" };
+        var stop = new KernelActionDirective(StopName) { Description = "Stops a Spark session this notebook opened, the server it started for it, and its forks (stopping a fork releases only the fork)" };
         stop.Parameters.Add(new KernelDirectiveParameter("--name", "The session to stop") { Required = true }.AddCompletions(() => sessions.All.Select(s => s.Name)));
         root.AddDirective<SparkStopCommand>(stop, (command, context) => StopAsync(command, context, sessions));
     }
@@ -79,7 +79,9 @@ internal static class SparkSessionMagics
             return;
         }
 
-        var server = open.Driver.Owned is { } owned ? $"; {owned} stopped" : "";
+        // Its forks run on its driver: they end with it.
+        var forks = sessions.Registry.RemoveForks(open);
+        var stopped = MagicText.Stopped(open, forks); // before the stop: what the driver owns is read from it
         try
         {
             await open.StopAsync().ConfigureAwait(false);
@@ -90,6 +92,6 @@ internal static class SparkSessionMagics
             return;
         }
 
-        KernelInvocationContextExtensions.Display(context, $"{name}: stopped (session {open.Session.SessionId} closed{server}).", "text/plain");
+        KernelInvocationContextExtensions.Display(context, stopped, "text/plain");
     }
 }

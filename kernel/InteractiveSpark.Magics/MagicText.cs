@@ -1,3 +1,4 @@
+using InteractiveSpark.Sessions;
 using InteractiveSpark.SparkConnect;
 
 namespace InteractiveSpark.Magics;
@@ -50,6 +51,41 @@ public static class MagicText
         return names.Length == 0
             ? $"No Spark session named '{Shown(name)}' is open in this notebook (none is open): open one with #!spark-connect."
             : $"No Spark session named '{Shown(name)}' is open in this notebook; open: {string.Join(", ", names)} (see #!spark-sessions).";
+    }
+
+    /// <summary>The message for <c>--fork <paramref name="parent"/></c> when no session of that name is open.</summary>
+    public static string NoSessionToFork(string parent, IEnumerable<string> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        var names = open.ToArray();
+        return names.Length == 0
+            ? $"--fork {Shown(parent)}: no Spark session of that name is open in this notebook (none is open); a fork is made from an open session: #!spark-connect --name {Shown(parent)} ... first."
+            : $"--fork {Shown(parent)}: no Spark session of that name is open in this notebook; open: {string.Join(", ", names)} (see #!spark-sessions).";
+    }
+
+    /// <summary>
+    /// The line <c>#!spark-stop</c> shows once <paramref name="session"/> stopped (made before the stop, while its driver can
+    /// still say what it owns): what closed and what the launcher removed;
+    /// for a fork, that the session it came from and its driver keep running; for a session with forks
+    /// (<paramref name="forks"/>), that they ended with it.
+    /// </summary>
+    public static string Stopped(OpenSparkSession session, IReadOnlyList<OpenSparkSession> forks)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(forks);
+        if (session.ForkedFrom is { } parent)
+        {
+            return $"{session.Name}: stopped (fork session {session.Session.SessionId} released; {parent.Name} and its driver keep running).";
+        }
+
+        var server = session.Driver.Owned is { } owned ? $"; {owned} stopped" : "";
+        var ended = forks.Count switch
+        {
+            0 => "",
+            1 => $"; its fork {forks[0].Name} ended with it",
+            _ => $"; its forks {string.Join(", ", forks.Select(f => f.Name))} ended with it",
+        };
+        return $"{session.Name}: stopped (session {session.Session.SessionId} closed{server}{ended}).";
     }
 
     /// <summary>

@@ -26,11 +26,17 @@ public sealed record SparkConnectOptions
     /// <summary>The session's name: the C# variable that holds it.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Where the server comes from (with <see cref="Attach"/>: the recorded session's own launcher decides; this is <see cref="SparkLauncherKind.Url"/>).</summary>
+    /// <summary>Where the server comes from (with <see cref="Attach"/> or <see cref="Fork"/>: the recorded or forked session's own launcher decides; this is <see cref="SparkLauncherKind.Url"/>).</summary>
     public required SparkLauncherKind Launcher { get; init; }
 
     /// <summary><c>--attach</c>: take over the recorded session of this name that an earlier kernel left, instead of starting one.</summary>
     public bool Attach { get; init; }
+
+    /// <summary>
+    /// <c>--fork</c>: the name of the open session this one is cloned from, on its driver (with <see cref="Conf"/> as the
+    /// fork's own session settings); null for a session that is started or attached.
+    /// </summary>
+    public string? Fork { get; init; }
 
     /// <summary><c>--keep-alive</c>: the session outlives this kernel; leaving the kernel detaches from it instead of stopping it.</summary>
     public bool KeepAlive { get; init; }
@@ -188,6 +194,11 @@ public sealed record SparkConnectOptions
         {
             throw new SparkMagicException(
                 $"'{MagicText.Shown(name)}' cannot be a session name: the name becomes a C# variable, so use letters, digits and _ (not starting with a digit, not a C# keyword), e.g. --name dev.");
+        }
+
+        if (values.Fork is not null)
+        {
+            return ParseFork(name, values);
         }
 
         if (values.Attach)
@@ -419,29 +430,7 @@ public sealed record SparkConnectOptions
             timeout = startup;
         }
 
-        var conf = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in values.Conf ?? [])
-        {
-            var eq = pair.IndexOf('=');
-            if (eq <= 0 || string.IsNullOrWhiteSpace(pair[..eq]))
-            {
-                throw new SparkMagicException($"--conf takes key=value, e.g. --conf spark.sql.shuffle.partitions=8; got '{MagicText.Shown(pair)}'.");
-            }
-
-            // Spark's setting names are dotted words; a quote or a space in one is a typing slip (an unclosed quote).
-            if (!System.Text.RegularExpressions.Regex.IsMatch(pair[..eq].Trim(), @"^[A-Za-z0-9_.\-\[\]]+$"))
-            {
-                throw new SparkMagicException($"--conf: '{MagicText.Shown(pair[..eq].Trim())}' is not a Spark setting name (letters, digits, '.', '_', '-'), e.g. --conf spark.sql.shuffle.partitions=8.");
-            }
-
-            if (pair.Length - eq - 1 > MaxConfValueLength)
-            {
-                throw new SparkMagicException(
-                    $"--conf {MagicText.Shown(pair[..eq].Trim())}: the value has {pair.Length - eq - 1:N0} characters; a setting takes at most {MaxConfValueLength:N0}.");
-            }
-
-            conf[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
-        }
+        var conf = ParseConf(values.Conf);
 
         if (launcher == SparkLauncherKind.Url && conf.Count > 0)
         {
@@ -474,6 +463,82 @@ public sealed record SparkConnectOptions
         };
 
         static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+    }
+
+    /// <summary>The <c>--conf k=v</c> settings, checked: a name Spark could have, a value of bounded length.</summary>
+    private static Dictionary<string, string> ParseConf(IReadOnlyList<string>? pairs)
+    {
+        var conf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs ?? [])
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0 || string.IsNullOrWhiteSpace(pair[..eq]))
+            {
+                throw new SparkMagicException($"--conf takes key=value, e.g. --conf spark.sql.shuffle.partitions=8; got '{MagicText.Shown(pair)}'.");
+            }
+
+            // Spark's setting names are dotted words; a quote or a space in one is a typing slip (an unclosed quote).
+            if (!System.Text.RegularExpressions.Regex.IsMatch(pair[..eq].Trim(), @"^[A-Za-z0-9_.\-\[\]]+$"))
+            {
+                throw new SparkMagicException($"--conf: '{MagicText.Shown(pair[..eq].Trim())}' is not a Spark setting name (letters, digits, '.', '_', '-'), e.g. --conf spark.sql.shuffle.partitions=8.");
+            }
+
+            if (pair.Length - eq - 1 > MaxConfValueLength)
+            {
+                throw new SparkMagicException(
+                    $"--conf {MagicText.Shown(pair[..eq].Trim())}: the value has {pair.Length - eq - 1:N0} characters; a setting takes at most {MaxConfValueLength:N0}.");
+            }
+
+            conf[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+
+        return conf;
+    }
+
+    /// <summary>
+    /// <c>--fork</c> takes only the name and <c>--conf</c> (the fork's own session settings): the fork runs on the driver of
+    /// the session it comes from, so nothing is started and no launcher option applies.
+    /// </summary>
+    private static SparkConnectOptions ParseFork(string name, SparkConnectValues values)
+    {
+        var parent = values.Fork!.Trim();
+        if (!CSharpNames.IsVariableName(parent))
+        {
+            throw new SparkMagicException($"--fork takes the name of a session open in this notebook, e.g. --fork dev; got '{MagicText.Shown(parent)}'.");
+        }
+
+        if (parent == name)
+        {
+            throw new SparkMagicException($"--fork {parent} names the new session itself: give the fork its own name, e.g. --name {name}_fork --fork {parent}.");
+        }
+
+        if (values.Attach)
+        {
+            throw new SparkMagicException("Use --attach (take over a session an earlier kernel left) or --fork (clone a session open here), not both.");
+        }
+
+        if (values.KeepAlive)
+        {
+            throw new SparkMagicException(
+                $"A fork ends with this kernel and with the session it comes from: give --keep-alive to that session instead (#!spark-connect --name {parent} ... --keep-alive); remove it here.");
+        }
+
+        var others = new (string Option, bool Given)[]
+        {
+            ("--url", values.Url is not null), ("--launcher", values.Launcher is not null), ("--spark-home", values.SparkHome is not null),
+            ("--master", values.Master is not null), ("--driver-memory", values.DriverMemory is not null), ("--startup-timeout", values.StartupTimeout is not null),
+            ("--image", values.Image is not null), ("--cpus", values.Cpus is not null), ("--memory", values.Memory is not null),
+            ("--executors", values.Executors is not null), ("--idle-timeout", values.IdleTimeout is not null), ("--prefix", values.Prefix is not null),
+            ("--marathon", values.Marathon is not null), ("--allow-http-marathon", values.AllowHttpMarathon), ("--group", values.Group is not null),
+            ("--constraint", values.Constraints is { Count: > 0 }), ("--label", values.Labels is { Count: > 0 }),
+        };
+        if (others.FirstOrDefault(o => o.Given).Option is { } given)
+        {
+            throw new SparkMagicException(
+                $"--fork runs the new session on the driver of {parent}, so nothing starts: remove {given} (a fork takes only --name, --fork and --conf, its own session settings).");
+        }
+
+        return new SparkConnectOptions { Name = name, Launcher = SparkLauncherKind.Url, Fork = parent, Conf = ParseConf(values.Conf) };
     }
 
     /// <summary>

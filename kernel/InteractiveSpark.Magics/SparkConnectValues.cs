@@ -32,6 +32,10 @@ public sealed record SparkConnectValues
         new("--label", "An extra label on the session's Marathon apps or containers, key=value (never a secret); repeatable") { MaxOccurrences = 20 },
         new("--keep-alive", "The session outlives this kernel (a restart, a crash, a sleeping laptop): #!spark-connect --name N --attach takes it over later; its driver stops after --idle-timeout unused (local: 10m by default)") { IsFlag = true },
         new("--attach", "Takes over the session of this --name that an earlier kernel left (its temp views, settings and cached data are there) instead of starting one; #!spark-sessions lists them") { IsFlag = true },
+        new("--fork", "A new session cloned from the open session of this name, on its driver (nothing starts): it begins with that session's settings, temp views, functions and artifacts, then goes its own way; --conf sets its own settings. #!spark-stop ends only the fork; stopping the session it came from ends the fork too")
+        {
+            IsSessionName = true,
+        },
     ];
 
     /// <summary>
@@ -55,7 +59,7 @@ public sealed record SparkConnectValues
             IdleTimeout = One("--idle-timeout"), Prefix = One("--prefix"), Marathon = One("--marathon"),
             AllowHttpMarathon = parsed.Flag("--allow-http-marathon"),
             Group = One("--group"), Constraints = Many("--constraint"), Labels = Many("--label"),
-            KeepAlive = parsed.Flag("--keep-alive"), Attach = parsed.Flag("--attach"),
+            KeepAlive = parsed.Flag("--keep-alive"), Attach = parsed.Flag("--attach"), Fork = One("--fork"),
             UnclosedQuote = parsed.UnclosedQuote,
             StrayWords = parsed.StrayWords,
             EmptyOptions = parsed.OptionsWithoutValue,
@@ -142,4 +146,7 @@ public sealed record SparkConnectValues
 
     /// <summary><c>--attach</c> (a flag).</summary>
     public bool Attach { get; init; }
+
+    /// <summary><c>--fork</c>: the name of the open session to clone.</summary>
+    public string? Fork { get; init; }
 }

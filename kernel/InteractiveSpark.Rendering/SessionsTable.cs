@@ -4,7 +4,10 @@ using InteractiveSpark.Sessions;
 
 namespace InteractiveSpark.Rendering;
 
-/// <summary>The open sessions as a table (name, launcher, where, Spark version, started, idle for, state), as HTML or text.</summary>
+/// <summary>
+/// The open sessions as a table (name, launcher, where, Spark version, started, idle for, state), as HTML or text; a fork's
+/// launcher reads "fork of A" (it runs on A's driver).
+/// </summary>
 public static class SessionsTable
 {
     /// <summary>The column titles.</summary>
@@ -17,7 +20,7 @@ public static class SessionsTable
         return sessions.Select(s => new[]
         {
             s.Name,
-            s.Launcher.Word(),
+            s.ForkedFrom is { } parent ? $"fork of {parent.Name}" : s.Launcher.Word(),
             s.Where,
             s.SparkVersion,
             s.Started.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),

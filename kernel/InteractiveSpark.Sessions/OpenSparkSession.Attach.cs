@@ -105,12 +105,14 @@ public sealed partial class OpenSparkSession
 
     /// <summary>
     /// Closes the connection but leaves the session and its driver running, with its record, for a later
-    /// <see cref="AttachAsync"/> (a keep-alive session when its kernel leaves). The driver's idle timer ends it.
+    /// <see cref="AttachAsync"/> (a keep-alive session when its kernel leaves). The driver's idle timer ends it. Its
+    /// forks end (they have no record to attach to later).
     /// </summary>
     public async Task DetachAsync()
     {
         Interlocked.Exchange(ref _stopping, 1);
         Keeper?.Dispose();
+        await EndForksAsync().ConfigureAwait(false);
         await Session.DetachAsync().ConfigureAwait(false);
     }
 

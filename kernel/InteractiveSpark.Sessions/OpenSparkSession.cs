@@ -139,11 +139,18 @@ public sealed partial class OpenSparkSession
         return new UseScope(this);
     }
 
-    /// <summary>Closes the session, then removes the driver (a local server's stop ends in a kill if it does not stop).</summary>
+    /// <summary>
+    /// Ends the session's forks (<see cref="ForkAsync"/>), closes the session, then removes the driver (a local server's stop
+    /// ends in a kill if it does not stop). A fork's driver is borrowed: stopping a fork releases its Spark session only.
+    /// </summary>
     public async Task StopAsync()
     {
         Interlocked.Exchange(ref _stopping, 1);
         Keeper?.Forget();
+
+        // The forks first, while the driver still answers their release.
+        await EndForksAsync().ConfigureAwait(false);
+        ForkedFrom?.ForgetFork(this);
         try
         {
             await Session.DisposeAsync().ConfigureAwait(false);

@@ -45,7 +45,36 @@ public sealed class SparkSessionRegistry
         return null;
     }
 
-    /// <summary>Stops and removes the session of this name; false when there is none.</summary>
+    /// <summary>
+    /// Removes the forks of <paramref name="session"/> (and their forks) from the registry, as it stops: they end with it
+    /// (<see cref="OpenSparkSession.StopAsync"/>). Returns them, oldest first.
+    /// </summary>
+    public IReadOnlyList<OpenSparkSession> RemoveForks(OpenSparkSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var forks = All.Where(s => IsForkOf(s, session)).ToArray();
+        foreach (var fork in forks)
+        {
+            Remove(fork.Name);
+        }
+
+        return forks;
+
+        static bool IsForkOf(OpenSparkSession s, OpenSparkSession parent)
+        {
+            for (var p = s.ForkedFrom; p is not null; p = p.ForkedFrom)
+            {
+                if (ReferenceEquals(p, parent))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Stops and removes the session of this name, and its forks; false when there is none.</summary>
     public async Task<bool> StopAsync(string name)
     {
         var session = Remove(name);
@@ -53,6 +82,8 @@ public sealed class SparkSessionRegistry
         {
             return false;
         }
+
+        RemoveForks(session);
 
         await session.StopAsync().ConfigureAwait(false);
         return true;

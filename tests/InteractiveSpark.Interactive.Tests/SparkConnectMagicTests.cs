@@ -42,6 +42,8 @@ public sealed class SparkConnectMagicTests
     [InlineData("#!spark-connect --name 9lives --url sc://localhost:15002", "'9lives' cannot be a session name")]
     [InlineData("#!spark-connect --name dev --url sc://localhost:15002 --conf a=1", "--conf applies to a server this notebook starts")]
     [InlineData("#!connect spark --kernel-name dev", "Say where Spark runs")]
+    [InlineData("#!spark-connect --name b --fork nowhere", "--fork nowhere: no Spark session of that name is open in this notebook (none is open)")]
+    [InlineData("#!spark-connect --name b --fork a --launcher docker", "remove --launcher")]
     public async Task Bad_input_fails_the_cell_with_one_clear_message(string cell, string expected)
     {
         using var kernel = await InProcessKernel.StartAsync();

@@ -104,4 +104,35 @@ public sealed class SparkConnectOptionsTests
 
         parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain("--master applies to a server this notebook starts");
     }
+
+    [Fact]
+    public void A_fork_takes_its_parent_and_its_own_conf_and_starts_nothing()
+    {
+        var options = SparkConnectOptions.Parse(SparkConnectValues.FromLine("#!spark-connect --name b --fork a --conf spark.sql.shuffle.partitions=3"));
+
+        options.Name.Should().Be("b");
+        options.Fork.Should().Be("a");
+        options.Attach.Should().BeFalse();
+        options.Conf.Should().Equal(new Dictionary<string, string> { ["spark.sql.shuffle.partitions"] = "3" });
+        SparkConnectOptions.Parse(SparkConnectValues.FromLine("#!connect spark --kernel-name b --fork a")).Fork.Should().Be("a");
+    }
+
+    [Theory]
+    [InlineData("#!spark-connect --name b --fork", "--fork needs a value")]
+    [InlineData("#!spark-connect --name b --fork b", "--fork b names the new session itself")]
+    [InlineData("#!spark-connect --name b --fork 9a", "--fork takes the name of a session open in this notebook")]
+    [InlineData("#!spark-connect --name b --fork a --fork c", "--fork is given more than once")]
+    [InlineData("#!spark-connect --name b --fork a --launcher local", "--fork runs the new session on the driver of a, so nothing starts: remove --launcher")]
+    [InlineData("#!spark-connect --name b --fork a --url sc://h:15002", "remove --url")]
+    [InlineData("#!spark-connect --name b --fork a --executors 2", "remove --executors")]
+    [InlineData("#!spark-connect --name b --fork a --allow-http-marathon", "remove --allow-http-marathon")]
+    [InlineData("#!spark-connect --name b --fork a --attach", "Use --attach (take over a session an earlier kernel left) or --fork (clone a session open here), not both.")]
+    [InlineData("#!spark-connect --name b --fork a --keep-alive", "give --keep-alive to that session instead")]
+    [InlineData("#!spark-connect --name b --fork a --conf oops", "--conf takes key=value")]
+    public void A_bad_fork_is_one_line(string line, string expected)
+    {
+        var parse = () => SparkConnectOptions.Parse(SparkConnectValues.FromLine(line));
+
+        parse.Should().Throw<SparkMagicException>().Which.Message.Should().Contain(expected).And.NotContain("\n");
+    }
 }

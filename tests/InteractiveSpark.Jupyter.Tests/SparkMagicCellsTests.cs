@@ -158,6 +158,60 @@ public sealed class SparkMagicCellsTests(CSharpCellsFixture fixture)
     }
 
     [Fact]
+    public async Task A_fork_starts_with_its_parents_views_goes_its_own_way_and_ends_alone_or_with_its_parent()
+    {
+        (await Run($"var urlFork = \"{fixture.Spark.Url}\";")).ErrorName.Should().BeNull();
+        (await Run("#!spark-connect --name jfa --url @csharp:urlFork")).ErrorName.Should().BeNull();
+        try
+        {
+            (await Run("#!jfa\nCREATE OR REPLACE TEMPORARY VIEW fork_seen AS SELECT 41 AS x")).ErrorName.Should().BeNull();
+
+            var fork = new RecordingOutput();
+            var outcome = await _cells.ExecuteAsync("#!spark-connect --name jfb --fork jfa --conf spark.sql.shuffle.partitions=3", fork, default);
+            outcome.ErrorName.Should().BeNull(outcome.ErrorValue);
+            fork.Sent.Last(s => s.Bundle is not null).Bundle!["text/plain"].Should().StartWith("jfb: fork of jfa (session ").And.Contain("stopping jfa ends it too");
+            (await Result("jfb.SessionId != jfa.SessionId")).Should().Be("True");
+
+            // The parent's temp view is in the fork (its own #!jfb SQL cell); a setting made in the fork stays there.
+            var sql = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!jfb --name seen\nSELECT x + 1 AS y FROM fork_seen", sql, default)).ErrorName.Should().BeNull();
+            (await Result("seen[0][\"y\"]")).Should().Be("42");
+            (await Run("await jfb.Conf.SetAsync(\"spark.sql.session.timeZone\", \"Asia/Tokyo\");")).ErrorName.Should().BeNull();
+            (await Awaited("jfb.Conf.GetAsync(\"spark.sql.session.timeZone\")")).Should().Be("Asia/Tokyo");
+            (await Awaited("jfa.Conf.GetAsync(\"spark.sql.session.timeZone\")")).Should().NotBe("Asia/Tokyo");
+            (await Awaited("jfb.Conf.GetAsync(\"spark.sql.shuffle.partitions\")")).Should().Be("3", "--conf sets the fork's own settings");
+            (await Awaited("jfa.Conf.GetAsync(\"spark.sql.shuffle.partitions\")")).Should().NotBe("3");
+
+            var sessions = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-sessions", sessions, default)).ErrorName.Should().BeNull();
+            sessions.Sent.Single().Bundle!["text/plain"].Should().MatchRegex(@"(?m)^jfb\s+fork of jfa\s+");
+
+            var stop = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-stop --name jfb", stop, default)).ErrorName.Should().BeNull();
+            stop.Sent.Single().Bundle!["text/plain"].Should().MatchRegex(@"^jfb: stopped \(fork session [0-9a-f-]{36} released; jfa and its driver keep running\)\.$");
+            (await Run("#!jfb\nSELECT 1")).ErrorValue.Should().StartWith("The Spark session 'jfb' is not open");
+            (await Awaited("jfa.SqlAsync(\"SELECT x FROM fork_seen\").GetAwaiter().GetResult().CountAsync()")).Should().Be("1", "the parent works on");
+
+            // A fork of an unknown session, and one with a launcher, are one line each; stopping the parent ends its fork.
+            (await Run("#!spark-connect --name jfc --fork nowhere")).ErrorValue.Should().StartWith("--fork nowhere: no Spark session of that name is open in this notebook; open: ");
+            (await Run("#!spark-connect --name jfc --fork jfa --launcher local")).ErrorValue.Should().Contain("remove --launcher");
+            var forkC = await Run("#!spark-connect --name jfc --fork jfa");
+            forkC.ErrorName.Should().BeNull(forkC.ErrorValue);
+            var stopParent = new RecordingOutput();
+            (await _cells.ExecuteAsync("#!spark-stop --name jfa", stopParent, default)).ErrorName.Should().BeNull();
+            stopParent.Sent.Single().Bundle!["text/plain"].Should().MatchRegex(@"^jfa: stopped \(session [0-9a-f-]{36} closed; its fork jfc ended with it\)\.$");
+        }
+        finally
+        {
+            // Whatever failed above, nothing stays open (a session already stopped answers with one line, ignored here).
+            await Run("#!spark-stop --name jfb");
+            await Run("#!spark-stop --name jfa");
+        }
+
+        (await Run("#!jfc\nSELECT 1")).ErrorValue.Should().StartWith("The Spark session 'jfc' is not open");
+    }
+
+    [Fact]
     public async Task Help_lists_every_option()
     {
         var output = new RecordingOutput();
@@ -215,6 +269,9 @@ public sealed class SparkMagicCellsTests(CSharpCellsFixture fixture)
     }
 
     private Task<CellOutcome> Run(string code) => _cells.ExecuteAsync(code, new RecordingOutput(), default);
+
+    /// <summary>The value of a task-valued expression, waited for in the cell.</summary>
+    private Task<string?> Awaited(string expression) => Result($"({expression}).GetAwaiter().GetResult()");
 
     private async Task<string?> Result(string code)
     {

@@ -156,18 +156,27 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             return Refused($"A Spark session named '{options.Name}' is already open in this notebook; choose another --name.");
         }
 
+        var parent = options.Fork is { } forkOf ? Registry.Find(forkOf) : null;
+        if (options.Fork is not null && parent is null)
+        {
+            Registry.Release(options.Name);
+            return Refused(MagicText.NoSessionToFork(options.Fork, Registry.All.Select(s => s.Name)));
+        }
+
         // The first connect of a kernel names the sessions an earlier kernel left (cheap: records and process ids only).
-        var hint = !options.Attach && Interlocked.Exchange(ref _hinted, 1) == 0
+        var hint = !options.Attach && parent is null && Interlocked.Exchange(ref _hinted, 1) == 0
             ? OpenSparkSession.AttachableHint(Records, Registry.All.Select(s => s.Name).Append(options.Name))
             : null;
 
         // Launcher lines of this connect carry the session's name; the client's own lines its session id.
         using var logScope = Logging.ProductLog.BeginSession(options.Name);
         using var progress = new CellProgress(output, options.Name, TimeSpan.Zero);
-        progress.Report(options.Attach ? "attaching" : "starting");
+        progress.Report(parent is not null ? $"forking {parent.Name}" : options.Attach ? "attaching" : "starting");
         try
         {
-            var open = options.Attach
+            var open = parent is not null
+                ? await parent.ForkAsync(options.Name, options.Conf, cancellation).ConfigureAwait(false)
+                : options.Attach
                 ? await OpenSparkSession.AttachAsync(options.Name, Records, options.StartupTimeout, loggerFactory, cancellation).ConfigureAwait(false)
                 : await OpenSparkSession.OpenAsync(options.ToLaunch(), progress, loggerFactory, cancellation, Records).ConfigureAwait(false);
             var declared = await cells.DeclareAsync(options.Name, open.Session, "global::InteractiveSpark.SparkConnect.SparkSession", cancellation).ConfigureAwait(false);
@@ -182,7 +191,8 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             Registry.Complete(open);
             _everConnected.Add(options.Name);
             progress.Finish(
-                open.IsAttached
+                open.ForkedFrom is not null ? open.ForkedLine()
+                : open.IsAttached
                     ? string.Join('\n', open.AttachedLines())
                     : $"{options.Name}: Spark {open.SparkVersion}, {open.Where}, session {open.Session.SessionId}, "
                       + (open.UiUri is { } ui ? $"Spark UI {ui}" : "no Spark UI advertised"),
@@ -330,7 +340,9 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             return Refused(MagicText.NoSuchSession(name, Registry.All.Select(s => s.Name)));
         }
 
-        var server = open.Driver.Owned is { } owned ? $"; {owned} stopped" : "";
+        // Its forks run on its driver: they end with it.
+        var forks = Registry.RemoveForks(open);
+        var stopped = MagicText.Stopped(open, forks); // before the stop: what the driver owns is read from it
         try
         {
             await open.StopAsync().ConfigureAwait(false);
@@ -340,13 +352,13 @@ internal sealed partial class SparkMagicCells(CSharpCells cells, ILoggerFactory?
             return Refused($"{name}: stopping failed ({e.Message}); the server, if any, was killed.");
         }
 
-        output.Display(MimeBundle.Text($"{name}: stopped (session {open.Session.SessionId} closed{server})."));
+        output.Display(MimeBundle.Text(stopped));
         return CellOutcome.Ok;
     }
 
     private static string Help()
     {
-        var text = new StringBuilder("#!spark-connect --name NAME (--url sc://host:port | --launcher local|docker|marathon | --attach) [options]\n")
+        var text = new StringBuilder("#!spark-connect --name NAME (--url sc://host:port | --launcher local|docker|marathon | --attach | --fork SESSION) [options]\n")
             .Append("  --name  The session's name: the C# variable that will hold it\n");
         foreach (var option in SparkConnectValues.Options)
         {

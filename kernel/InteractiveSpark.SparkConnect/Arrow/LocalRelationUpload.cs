@@ -1,5 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Google.Protobuf;
@@ -21,8 +25,13 @@ internal sealed class LocalRelationUpload
     private const string ChunkRowsKey = "spark.sql.session.localRelationChunkSizeRows";
     private const string BatchOfChunksKey = "spark.sql.session.localRelationBatchOfChunksSizeBytes";
 
-    /// <summary>Rows per Arrow record batch inside a chunk: big enough for columnar speed, small enough to stay flat.</summary>
-    private const int RowsPerBatch = 8192;
+    /// <summary>
+    /// Rows per Arrow record batch inside a chunk: big enough for columnar speed, small enough to stay flat, and Spark's
+    /// default rows per chunk, so that with the server's defaults a batch fills a chunk exactly and is never sliced.
+    /// </summary>
+    private const int RowsPerBatch = 10_000;
+
+    private const string CachePrefix = "cache/";
 
     private readonly SparkSession _session;
     private readonly StructType _schema;
@@ -41,6 +50,9 @@ internal sealed class LocalRelationUpload
     internal long ChunkBytes { get; private set; } = 16L << 20;
 
     internal long ChunkRows { get; private set; } = 10_000;
+
+    /// <summary>The most a client should hold of chunks while uploading (the server's batch-of-chunks size).</summary>
+    internal long BatchOfChunksBytes { get; private set; } = 1L << 30;
 
     /// <summary>Rows per Arrow record batch inside a chunk (what callers group rows by).</summary>
     internal static int BatchRows => RowsPerBatch;
@@ -83,7 +95,11 @@ internal sealed class LocalRelationUpload
         if (values.TryGetValue(ChunkBytesKey, out var b) && ParseBytes(b) is { } bytes) ChunkBytes = bytes;
         if (values.TryGetValue(ChunkRowsKey, out var r) && long.TryParse(r, CultureInfo.InvariantCulture, out var chunkRows)) ChunkRows = chunkRows;
         // The server's cap on what a client holds while uploading bounds the chunk too.
-        if (values.TryGetValue(BatchOfChunksKey, out var m) && ParseBytes(m) is { } most) ChunkBytes = Math.Min(ChunkBytes, most);
+        if (values.TryGetValue(BatchOfChunksKey, out var m) && ParseBytes(m) is { } most)
+        {
+            BatchOfChunksBytes = most;
+            ChunkBytes = Math.Min(ChunkBytes, most);
+        }
         if (_session.Client.Options.LocalRelationCacheThreshold is { } own) Threshold = own;
     }
 
@@ -94,7 +110,7 @@ internal sealed class LocalRelationUpload
         // the threshold or one chunk, whatever the size of the data.
         using var inline = new MemoryStream();
         var inlineWriter = Threshold > 0 ? new ArrowStreamWriter(inline, arrowSchema, leaveOpen: true) : null;
-        var chunks = new ChunkWriter(this, arrowSchema);
+        var chunks = new ChunkWriter(this, arrowSchema, ct);
         var wroteAny = false;
         try
         {
@@ -176,32 +192,60 @@ internal sealed class LocalRelationUpload
 
     /// <summary>
     /// Writes batches into Arrow IPC streams of at most the server's chunk size (rows and bytes), slicing a batch where a
-    /// chunk would overflow, and uploads each stream as a cached artifact as soon as it is full. The upload of one chunk
-    /// runs while the next is encoded (the server's round trip per chunk, not the client, set the pace when they took
-    /// turns), so two chunk buffers exist, used in turn: memory stays flat at two chunks.
+    /// chunk would overflow, and streams each full chunk to the server as a cached artifact while the next ones are
+    /// encoded. Chunks travel many to an <c>AddArtifacts</c> call, as Spark's JVM client sends a batch of chunks per call
+    /// (one call per chunk made the round trip per chunk, not the client, set the pace): a call takes chunks as they are
+    /// flushed until it carried <see cref="CallBytes"/> (or the server's batch-of-chunks limit) or as many chunks as the
+    /// pool allows, and keeps them until the server confirmed them, so that a retried call sends them again. Chunk buffers
+    /// are reused from a pool sized for one call plus the chunk being encoded and the next: memory stays flat (about
+    /// <see cref="CallBytes"/> plus two chunks) whatever the size of the data.
     /// </summary>
-    private sealed class ChunkWriter(LocalRelationUpload upload, Schema arrowSchema) : IDisposable
+    private sealed class ChunkWriter : IDisposable
     {
+        /// <summary>The most bytes of chunks one AddArtifacts call carries.</summary>
+        private const long CallBytes = 16L << 20;
+
+        /// <summary>The most chunks one AddArtifacts call carries.</summary>
+        private const int CallChunks = 32;
+
+        private readonly LocalRelationUpload _upload;
+        private readonly Schema _arrowSchema;
+        private readonly CancellationToken _ct;
+        private readonly Channel<MemoryStream> _free = Channel.CreateUnbounded<MemoryStream>();
+        private readonly Channel<MemoryStream> _ready = Channel.CreateUnbounded<MemoryStream>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         private readonly List<string> _hashes = [];
-        private MemoryStream _buffer = new();
-        private MemoryStream _spare = new();
-        private Task<string>? _uploading;
+        private readonly long _callBytes;
+        private readonly Task _sending;
+        private int _created;
+        private int _largest = 1;
+        private int _callLimit = CallChunks;
+        private MemoryStream? _buffer;
         private ArrowStreamWriter? _writer;
         private long _rows;
 
+        public ChunkWriter(LocalRelationUpload upload, Schema arrowSchema, CancellationToken ct)
+        {
+            _upload = upload;
+            _arrowSchema = arrowSchema;
+            _ct = ct;
+            _callBytes = Math.Max(1, Math.Min(CallBytes, upload.BatchOfChunksBytes));
+            _sending = Task.Run(SendAsync, CancellationToken.None);
+        }
+
         public async Task AddAsync(RecordBatch batch, CancellationToken ct)
         {
-            var chunkRows = Math.Max(1, upload.ChunkRows);
+            var chunkRows = Math.Max(1, _upload.ChunkRows);
             var offset = 0;
             do
             {
                 // A piece never makes a chunk longer than the server's row limit, nor a batch longer than ours.
                 var take = (int)Math.Min(Math.Min(batch.Length - offset, RowsPerBatch), chunkRows - _rows);
-                _writer ??= new ArrowStreamWriter(_buffer, arrowSchema, leaveOpen: true);
+                _buffer ??= await FreeBufferAsync(ct).ConfigureAwait(false);
+                _writer ??= new ArrowStreamWriter(_buffer, _arrowSchema, leaveOpen: true);
                 await _writer.WriteRecordBatchAsync(offset == 0 && take == batch.Length ? batch : batch.Slice(offset, take), ct).ConfigureAwait(false);
                 offset += take;
                 _rows += take;
-                if (_buffer.Length >= upload.ChunkBytes || _rows >= chunkRows) await FlushAsync(ct).ConfigureAwait(false);
+                if (_buffer.Length >= _upload.ChunkBytes || _rows >= chunkRows) await FlushAsync(ct).ConfigureAwait(false);
             }
             while (offset < batch.Length);
         }
@@ -209,16 +253,17 @@ internal sealed class LocalRelationUpload
         public async Task<List<string>> FinishAsync(CancellationToken ct)
         {
             if (_writer is not null) await FlushAsync(ct).ConfigureAwait(false);
-            if (_uploading is not null) _hashes.Add(await _uploading.ConfigureAwait(false));
-            _uploading = null;
+            _ready.Writer.TryComplete();
+            await _sending.WaitAsync(ct).ConfigureAwait(false);
             return _hashes;
         }
 
         public void Dispose()
         {
             _writer?.Dispose();
-            // An upload still running (the encoding failed or was cancelled) fails or ends on its own; its error is moot.
-            _uploading?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ready.Writer.TryComplete();
+            // A sender still running (the encoding failed or was cancelled) ends on its own; its error is moot then.
+            _sending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         private async Task FlushAsync(CancellationToken ct)
@@ -226,11 +271,133 @@ internal sealed class LocalRelationUpload
             await _writer!.WriteEndAsync(ct).ConfigureAwait(false);
             _writer.Dispose();
             _writer = null;
-            if (_uploading is not null) _hashes.Add(await _uploading.ConfigureAwait(false));
-            _uploading = upload._session.CacheArtifactAsync(_buffer.GetBuffer().AsMemory(0, (int)_buffer.Length), ct);
-            (_buffer, _spare) = (_spare, _buffer);
-            _buffer.SetLength(0);
+            if (_buffer!.Length > _largest)
+            {
+                // A call holds about CallBytes of chunks: the larger the chunks, the fewer a call (and the pool) takes.
+                _largest = (int)Math.Min(int.MaxValue, _buffer.Length);
+                Volatile.Write(ref _callLimit, (int)Math.Clamp((_callBytes + _largest - 1) / _largest, 1, CallChunks));
+            }
+
+            _ready.Writer.TryWrite(_buffer);
+            _buffer = null;
             _rows = 0;
+        }
+
+        /// <summary>A chunk buffer: a free one, a new one while the pool is not full, else the next one a call gives back.</summary>
+        private async Task<MemoryStream> FreeBufferAsync(CancellationToken ct)
+        {
+            while (true)
+            {
+                if (_free.Reader.TryRead(out var free))
+                {
+                    free.SetLength(0);
+                    return free;
+                }
+
+                // One call's chunks, the one being encoded and the one queued.
+                if (_created < Volatile.Read(ref _callLimit) + 2)
+                {
+                    _created++;
+                    return new MemoryStream(_largest);
+                }
+
+                // A sender that failed must not leave the encoder waiting for a buffer that never comes back.
+                var waiting = _free.Reader.WaitToReadAsync(ct).AsTask();
+                if (await Task.WhenAny(waiting, _sending).ConfigureAwait(false) == _sending)
+                {
+                    await _sending.ConfigureAwait(false);
+                    throw new InvalidOperationException("The upload of the local data ended before all of it was sent.");
+                }
+            }
+        }
+
+        /// <summary>Sends the chunks in the order they are flushed, many to a call, until the encoder is done.</summary>
+        private async Task SendAsync()
+        {
+            while (await _ready.Reader.WaitToReadAsync(_ct).ConfigureAwait(false))
+            {
+                var call = new List<(string Name, MemoryStream Buffer)>();
+                var response = await _upload._session.Client.AddArtifactsAsync(ct => RequestsAsync(call, ct), _ct).ConfigureAwait(false);
+                if (response.Artifacts.FirstOrDefault(a => !a.IsCrcSuccessful) is { } discarded)
+                {
+                    throw new SparkException(
+                        $"The Spark server discarded {discarded.Name} of the local data: what it received did not match the checksum sent; create the DataFrame again.");
+                }
+
+                foreach (var (name, buffer) in call)
+                {
+                    _hashes.Add(name[CachePrefix.Length..]);
+                    _free.Writer.TryWrite(buffer);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The requests of one call: first the chunks it already carried (a retried call sends them again), then new ones as
+        /// the encoder flushes them, until the call is full or the encoder is done. A chunk equal to one already in the call
+        /// (the same name) is sent once.
+        /// </summary>
+        private async IAsyncEnumerable<P.AddArtifactsRequest> RequestsAsync(List<(string Name, MemoryStream Buffer)> call, [EnumeratorCancellation] CancellationToken ct)
+        {
+            var sent = new HashSet<string>(StringComparer.Ordinal);
+            var open = Stopwatch.StartNew();
+            long carried = 0;
+            for (var i = 0; ; i++)
+            {
+                if (i == call.Count)
+                {
+                    if (carried >= _callBytes || call.Count >= Volatile.Read(ref _callLimit) || !await NextChunkAsync(call.Count, open.Elapsed, ct).ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+
+                    var next = await _ready.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    call.Add((CachePrefix + Convert.ToHexStringLower(SHA256.HashData(next.GetBuffer().AsSpan(0, (int)next.Length))), next));
+                }
+
+                var (name, buffer) = call[i];
+                carried += buffer.Length;
+                if (!sent.Add(name))
+                {
+                    continue;
+                }
+
+                var artifact = LocalArtifact.FromBytes(name, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+                await foreach (var request in ArtifactChunking.RequestsAsync([artifact], ct).ConfigureAwait(false))
+                {
+                    yield return request;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Whether another chunk comes for the open call. A call that carries chunks waits for the encoder at most until it
+        /// has been open a quarter of the request timeout: a slow source of rows ends the call early (the next chunk opens
+        /// another) rather than running it into its deadline.
+        /// </summary>
+        private async Task<bool> NextChunkAsync(int carried, TimeSpan open, CancellationToken ct)
+        {
+            if (carried == 0 || _ready.Reader.TryPeek(out _))
+            {
+                return await _ready.Reader.WaitToReadAsync(ct).ConfigureAwait(false);
+            }
+
+            var budget = (_upload._session.Client.Options.RequestTimeout / 4) - open;
+            if (budget <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(budget);
+            try
+            {
+                return await _ready.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return false;
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace InteractiveSpark.SparkConnect;
 
 /// <summary>
@@ -74,7 +76,10 @@ internal sealed class LocalArtifact
     {
         if (_path is null)
         {
-            return new MemoryStream(_bytes.ToArray(), writable: false);
+            // Read in place: a cached chunk of local data is hundreds of KB, and copying it first is pure cost.
+            return MemoryMarshal.TryGetArray(_bytes, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(_bytes.ToArray(), writable: false);
         }
 
         try

@@ -42,7 +42,7 @@ public sealed class AttachMagicTests : IDisposable
             var record = store.FindByName("dev");
             record.Should().NotBeNull("a detached keep-alive session keeps its record");
             watchdog = int.Parse(record!.Resource!, CultureInfo.InvariantCulture);
-            ProcessIsAlive(watchdog.Value).Should().BeTrue("a keep-alive server outlives its kernel");
+            TestProcess.IsAlive(watchdog.Value).Should().BeTrue("a keep-alive server outlives its kernel");
 
             using var second = await InProcessKernel.StartAsync();
             var attach = await second.RunAsync("#!spark-connect --name dev --attach", TimeSpan.FromMinutes(1));
@@ -58,12 +58,12 @@ public sealed class AttachMagicTests : IDisposable
             stop.Error.Should().BeNull();
             store.All().Should().BeEmpty("a stopped session's record is removed");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (ProcessIsAlive(watchdog.Value) && DateTime.UtcNow < deadline)
+            while (TestProcess.IsAlive(watchdog.Value) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200);
             }
 
-            ProcessIsAlive(watchdog.Value).Should().BeFalse("#!spark-stop of an attached keep-alive session stops its server");
+            TestProcess.IsAlive(watchdog.Value).Should().BeFalse("#!spark-stop of an attached keep-alive session stops its server");
             foreach (var output in attach.Outputs.Concat(stop.Outputs))
             {
                 output.Should().NotContain(record.Connection.Token!);
@@ -71,24 +71,10 @@ public sealed class AttachMagicTests : IDisposable
         }
         finally
         {
-            if (watchdog is { } w && ProcessIsAlive(w) && store.FindByName("dev")?.LeaseFile is { } lease)
+            if (watchdog is { } w && TestProcess.IsAlive(w) && store.FindByName("dev")?.LeaseFile is { } lease)
             {
                 await LocalLease.StopServerAsync(w, lease);
             }
-        }
-    }
-
-    private static bool ProcessIsAlive(int pid)
-    {
-        // A zombie is gone for this purpose; /proc/PID/stat's third field says so.
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 }

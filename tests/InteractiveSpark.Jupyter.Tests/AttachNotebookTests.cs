@@ -79,7 +79,7 @@ public sealed class AttachNotebookTests(ITestOutputHelper log) : IDisposable
             var (exitA, outputA) = await runA;
             exitA.Should().NotBe(0, "nbconvert reports its dead kernel");
             outputA.Should().ContainEquivalentOf("dead", outputA);
-            ProcessIsAlive(watchdog.Value).Should().BeTrue("a keep-alive server outlives its kernel (and Jupyter's kill of its process group)");
+            TestProcess.IsAlive(watchdog.Value).Should().BeTrue("a keep-alive server outlives its kernel (and Jupyter's kill of its process group)");
             store.FindByName("dev")!.Operations.Select(o => o.OperationId).Should().Equal(operation.OperationId);
 
             // B: a new kernel takes the session over; the query's rows come by its id (the test writes it in as a user
@@ -104,7 +104,7 @@ public sealed class AttachNotebookTests(ITestOutputHelper log) : IDisposable
             await File.WriteAllTextAsync(fetched + ".checked", "");
             var (exitB, outputB) = await runB;
             exitB.Should().Be(0, outputB);
-            ProcessIsAlive(watchdog.Value).Should().BeTrue("kernel B's exit detached the session: its server waits for its idle timeout");
+            TestProcess.IsAlive(watchdog.Value).Should().BeTrue("kernel B's exit detached the session: its server waits for its idle timeout");
             log.WriteLine($"B: attached and fetched in {clock.Elapsed.TotalSeconds:0.0} s (nbconvert, kernel start included)");
             var cells = Cells(Path.Combine(_folder, "attach-after.out.ipynb"));
             var attached = AllText(cells[0]);
@@ -124,7 +124,7 @@ public sealed class AttachNotebookTests(ITestOutputHelper log) : IDisposable
 
             // C: nobody owns the server now; it stops itself after its idle timeout, then an attach says it is gone.
             clock.Restart();
-            await WaitUntilAsync(() => !ProcessIsAlive(watchdog.Value), IdleTimeout + TimeSpan.FromMinutes(2), "the server to stop on its idle timer");
+            await WaitUntilAsync(() => !TestProcess.IsAlive(watchdog.Value), IdleTimeout + TimeSpan.FromMinutes(2), "the server to stop on its idle timer");
             log.WriteLine($"C: the server stopped {clock.Elapsed.TotalSeconds:0.0} s after nbconvert B returned (idle timeout {IdleTimeout.TotalSeconds:0} s from kernel B's exit)");
             var (exitC, outputC) = await KernelTool.ExecuteNotebookAsync(Notebook("attach-gone.ipynb"), Path.Combine(_folder, "attach-gone.out.ipynb"), environment);
             exitC.Should().Be(0, outputC);
@@ -135,24 +135,24 @@ public sealed class AttachNotebookTests(ITestOutputHelper log) : IDisposable
             message.Should().NotContain("\n").And.NotContain("Exception").And.NotContain(" at ");
             store.All().Should().BeEmpty("a gone session's record is removed");
             Directory.EnumerateFiles(Sessions).Should().BeEmpty("no lease, no record, no temporary file is left");
-            ProcessIsAlive(java!.Value).Should().BeFalse("the server's JVM ended with it");
+            TestProcess.IsAlive(java!.Value).Should().BeFalse("the server's JVM ended with it");
 
             var all = string.Join("\n", Directory.EnumerateFiles(_folder, "*.ipynb").Select(File.ReadAllText));
             all.Should().NotContain(record.Connection.Token!, "no output shows the session's token");
         }
         finally
         {
-            if (kernelA is { } a && ProcessIsAlive(a))
+            if (kernelA is { } a && TestProcess.IsAlive(a))
             {
                 Process.GetProcessById(a).Kill();
             }
 
-            if (watchdog is { } w && lease is not null && ProcessIsAlive(w))
+            if (watchdog is { } w && lease is not null && TestProcess.IsAlive(w))
             {
                 await LocalLease.StopServerAsync(w, lease);
             }
 
-            if (java is { } j && ProcessIsAlive(j))
+            if (java is { } j && TestProcess.IsAlive(j))
             {
                 Process.GetProcessById(j).Kill();
             }
@@ -176,20 +176,6 @@ public sealed class AttachNotebookTests(ITestOutputHelper log) : IDisposable
         return File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(c => int.Parse(c, CultureInfo.InvariantCulture))
             .Single(c => File.ReadAllText($"/proc/{c}/cmdline").Contains("SparkConnectServer", StringComparison.Ordinal));
-    }
-
-    private static bool ProcessIsAlive(int pid)
-    {
-        // A zombie is gone for this purpose; /proc/PID/stat's third field says so.
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The Spark jobs of the server's application, from its UI's REST API.</summary>

@@ -1,17 +1,15 @@
 using System.Diagnostics;
 using System.Text;
-using InteractiveSpark.Jupyter.KernelSpec;
+using InteractiveSpark.Testing.Notebooks;
 
 namespace InteractiveSpark.Jupyter.Tests;
 
 /// <summary>
-/// The real kernel program for Jupyter's own clients: `dotnet ispark.dll kernel install --prefix` into a folder of these
-/// tests (once per run), and processes run with JUPYTER_PATH pointing there, so Jupyter finds "interactivespark-csharp".
+/// The real kernel program for Jupyter's own clients: installed once per run (<see cref="InteractiveSparkKernelSpec"/>),
+/// and processes run with JUPYTER_PATH pointing there, so Jupyter finds "interactivespark-csharp".
 /// </summary>
 internal static class KernelTool
 {
-    private static readonly Lazy<Task<string>> Installed = new(InstallAsync);
-
     /// <summary>The repository root.</summary>
     public static string Root => Repository.Root;
 
@@ -21,24 +19,8 @@ internal static class KernelTool
     /// <summary>Debian's jupyter.</summary>
     public const string Jupyter = "/usr/bin/jupyter";
 
-    /// <summary>
-    /// ispark.dll as built in its own project (same configuration as these tests), with its own deps and runtime files: the
-    /// copy beside these tests would resolve assemblies as this test project does, which also references ASP.NET Core's
-    /// shared framework (the Marathon emulator), so its logging assembly is not copied here.
-    /// </summary>
-    public static string ToolPath { get; } = FindTool();
-
-    private static string FindTool()
-    {
-        // .../tests/InteractiveSpark.Jupyter.Tests/bin/CONFIGURATION/TFM/ -> .../programs/InteractiveSpark.Cli/bin/CONFIGURATION/TFM/
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var tool = Path.Combine(Root, "programs", "InteractiveSpark.Cli", "bin", here.Parent!.Name, here.Name, "ispark.dll");
-        File.Exists(tool).Should().BeTrue($"the test project's reference builds {tool}");
-        return tool;
-    }
-
     /// <summary>The JUPYTER_PATH that holds the installed kernelspec.</summary>
-    public static Task<string> JupyterPathAsync() => Installed.Value;
+    public static Task<string> JupyterPathAsync() => InteractiveSparkKernelSpec.JupyterPathAsync();
 
     /// <summary>A fresh folder under artifacts/ for one test's files (kept for a look after a failure).</summary>
     public static string NewRunFolder(string name)
@@ -46,16 +28,6 @@ internal static class KernelTool
         var folder = Path.Combine(Root, "artifacts", "jupyter-tests", $"{name}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
         Directory.CreateDirectory(folder);
         return folder;
-    }
-
-    private static async Task<string> InstallAsync()
-    {
-        var prefix = Path.Combine(Root, "artifacts", "jupyter-tests", "prefix");
-        var (exitCode, output) = await RunAsync("dotnet", [ToolPath, "kernel", "install", "--prefix", prefix], TimeSpan.FromMinutes(1));
-        exitCode.Should().Be(0, output);
-        var spec = Path.Combine(prefix, "share", "jupyter", "kernels", KernelSpecInstaller.KernelName, "kernel.json");
-        File.Exists(spec).Should().BeTrue(output);
-        return Path.Combine(prefix, "share", "jupyter");
     }
 
     /// <summary>

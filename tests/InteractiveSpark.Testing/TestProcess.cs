@@ -8,6 +8,20 @@ namespace InteractiveSpark.Testing;
 /// </summary>
 public static class TestProcess
 {
+    /// <summary>Whether a process runs (a zombie counts as gone: the third field of /proc/PID/stat says so).</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Runs a command, returns its exit code and its output (stdout and stderr together); kills it after <paramref name="timeout"/>.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, string? stdin = null)
     {

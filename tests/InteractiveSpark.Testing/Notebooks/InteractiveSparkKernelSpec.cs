@@ -50,6 +50,12 @@ public static class InteractiveSparkKernelSpec
             throw new InvalidOperationException($"ispark kernel install --prefix {prefix} failed ({exitCode}):{Environment.NewLine}{output}");
         }
 
+        var spec = Path.Combine(prefix, "share", "jupyter", "kernels", KernelName, "kernel.json");
+        if (!File.Exists(spec))
+        {
+            throw new InvalidOperationException($"ispark kernel install --prefix {prefix} wrote no {spec}:{Environment.NewLine}{output}");
+        }
+
         return Path.Combine(prefix, "share", "jupyter");
     }
 }
